@@ -1,0 +1,172 @@
+import { utf8OrNull } from './body.js'
+import { HttpHeaders } from './headers.js'
+import type { Interaction } from './interaction.js'
+import { Request } from './request.js'
+import { Response } from './response.js'
+import type { CassetteData } from './serializers/serializer.js'
+
+/** The vcrpy cassette format version vcrjs reads and writes. */
+export const CASSETTE_FORMAT_VERSION = 1
+
+/** Why a cassette's data cannot be read; the loader adds the file name. */
+export class CassetteFormatProblem extends Error {}
+
+/**
+ * Reads deserialized cassette data, telling vcrpy's format (`interactions`,
+ * `version: 1`) from Ruby VCR's (`http_interactions`) by its shape.
+ */
+export function interactionsFromData(data: unknown): Interaction[] {
+  if (Array.isArray(data)) {
+    throw new CassetteFormatProblem(
+      "it is in vcrpy's pre-1.0 format (a bare list of interactions); convert it with `python -m vcr.migration <file>` or delete it to record anew",
+    )
+  }
+  if (data === null || data === undefined) return []
+  if (typeof data !== 'object') throw new CassetteFormatProblem(`expected a mapping at the top level, found a ${typeof data}`)
+  const top = data as Record<string, unknown>
+  if ('http_interactions' in top) return list(top.http_interactions, 'http_interactions').map(fromRuby)
+  if (!('interactions' in top)) {
+    throw new CassetteFormatProblem('found neither `interactions` (vcrpy) nor `http_interactions` (Ruby VCR) at the top level')
+  }
+  if (top.version !== CASSETTE_FORMAT_VERSION) {
+    throw new CassetteFormatProblem(
+      `its format version is ${JSON.stringify(top.version ?? null)}; vcrjs reads version ${CASSETTE_FORMAT_VERSION}, the format of vcrpy 1.0 and later`,
+    )
+  }
+  return list(top.interactions, 'interactions').map(fromVcrpy)
+}
+
+/** vcrpy's version 1 format, keys in the order vcrpy writes them. */
+export function interactionsToData(interactions: readonly Interaction[]): CassetteData {
+  return {
+    interactions: interactions.map((interaction) => ({
+      request: {
+        body: interaction.request.body === null ? null : bodyValue(interaction.request.body),
+        headers: interaction.request.headers.toMultiMap(),
+        method: interaction.request.method,
+        uri: interaction.request.url,
+      },
+      response: {
+        body: { string: bodyValue(interaction.response.body) },
+        headers: interaction.response.headers.toMultiMap(),
+        status: { code: interaction.response.status.code, message: interaction.response.status.message },
+      },
+      ...(interaction.recordedAt ? { recorded_at: interaction.recordedAt.toISOString() } : {}),
+    })),
+    version: CASSETTE_FORMAT_VERSION,
+  }
+}
+
+/** Text when the bytes are UTF-8, the bytes themselves otherwise (YAML writes them as `!!binary`). */
+function bodyValue(body: Uint8Array): string | Uint8Array {
+  return utf8OrNull(body) ?? body
+}
+
+function fromVcrpy(raw: unknown, index: number): Interaction {
+  const where = `interactions[${index}]`
+  const item = mapping(raw, where)
+  const request = mapping(item.request, `${where}.request`)
+  const response = mapping(item.response, `${where}.response`)
+  const status = mapping(response.status, `${where}.response.status`)
+  return {
+    request: new Request({
+      method: string(request.method, `${where}.request.method`),
+      url: string(request.uri, `${where}.request.uri`),
+      headers: headers(request.headers, `${where}.request.headers`),
+      body: body(request.body, `${where}.request.body`),
+    }),
+    response: new Response({
+      status: { code: statusCode(status.code, `${where}.response.status.code`), message: optionalString(status.message) },
+      headers: headers(response.headers, `${where}.response.headers`),
+      body: body(response.body, `${where}.response.body`) ?? '',
+    }),
+    ...recordedAt(item.recorded_at),
+  }
+}
+
+function fromRuby(raw: unknown, index: number): Interaction {
+  const where = `http_interactions[${index}]`
+  const item = mapping(raw, where)
+  const request = mapping(item.request, `${where}.request`)
+  const response = mapping(item.response, `${where}.response`)
+  const status = mapping(response.status, `${where}.response.status`)
+  const requestBody = body(request.body, `${where}.request.body`)
+  return {
+    request: new Request({
+      method: string(request.method, `${where}.request.method`),
+      url: string(request.uri, `${where}.request.uri`),
+      headers: headers(request.headers, `${where}.request.headers`),
+      // Ruby VCR writes an empty string for "no body".
+      body: requestBody === null || requestBody.length === 0 ? null : requestBody,
+    }),
+    response: new Response({
+      status: { code: statusCode(status.code, `${where}.response.status.code`), message: optionalString(status.message) },
+      headers: headers(response.headers, `${where}.response.headers`),
+      body: body(response.body, `${where}.response.body`) ?? '',
+    }),
+    ...recordedAt(item.recorded_at),
+  }
+}
+
+/**
+ * A body in any of the spellings the peers write: a string or bytes (vcrpy's
+ * request), `{string}` (vcrpy's response, Ruby), `{base64_string}` (Ruby, and
+ * our JSON for binary bodies), `{encoding, string}` where `string` may be `!binary`.
+ */
+function body(raw: unknown, where: string): Uint8Array | string | null {
+  if (raw === null || raw === undefined) return null
+  if (typeof raw === 'string' || raw instanceof Uint8Array) return raw
+  const spelled = mapping(raw, where)
+  if (typeof spelled.base64_string === 'string') return Buffer.from(spelled.base64_string, 'base64')
+  if (typeof spelled.string === 'string' || spelled.string instanceof Uint8Array) return spelled.string
+  if (spelled.string === null || spelled.string === undefined) return null
+  throw new CassetteFormatProblem(`${where} is neither text, bytes, {string} nor {base64_string}`)
+}
+
+function headers(raw: unknown, where: string): HttpHeaders {
+  const out = new HttpHeaders()
+  if (raw === null || raw === undefined) return out
+  for (const [name, values] of Object.entries(mapping(raw, where))) {
+    for (const value of Array.isArray(values) ? values : [values]) {
+      if (value === null || value === undefined) continue
+      out.append(name, typeof value === 'string' ? value : String(value))
+    }
+  }
+  return out
+}
+
+function recordedAt(raw: unknown): { recordedAt?: Date } {
+  if (raw === null || raw === undefined) return {}
+  const date = raw instanceof Date ? raw : new Date(String(raw))
+  return Number.isNaN(date.getTime()) ? {} : { recordedAt: date }
+}
+
+function mapping(raw: unknown, where: string): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || raw instanceof Uint8Array) {
+    throw new CassetteFormatProblem(`${where} should be a mapping`)
+  }
+  return raw as Record<string, unknown>
+}
+
+function list(raw: unknown, where: string): unknown[] {
+  if (raw === null || raw === undefined) return []
+  if (!Array.isArray(raw)) throw new CassetteFormatProblem(`${where} should be a list`)
+  return raw
+}
+
+function string(raw: unknown, where: string): string {
+  if (typeof raw !== 'string' || raw === '') throw new CassetteFormatProblem(`${where} should be a non-empty string`)
+  return raw
+}
+
+function optionalString(raw: unknown): string | undefined {
+  return raw === null || raw === undefined ? undefined : String(raw)
+}
+
+function statusCode(raw: unknown, where: string): number {
+  const code = typeof raw === 'string' ? Number(raw) : raw
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 999) {
+    throw new CassetteFormatProblem(`${where} should be an HTTP status code, found ${JSON.stringify(raw)}`)
+  }
+  return code
+}

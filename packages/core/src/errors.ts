@@ -1,0 +1,143 @@
+/**
+ * Every error vcrjs raises is a `VcrError` with a stable `code`.
+ *
+ * `instanceof` is answered by a `Symbol.for` brand rather than the prototype
+ * chain, so it holds across two installed copies of @vcrjs/core and across its
+ * ESM and CJS builds loaded side by side (an adapter resolved as CJS, a test as ESM).
+ */
+const brand = (name: string): symbol => Symbol.for(`vcrjs.error.${name}`)
+
+function mark(error: Error, symbol: symbol): void {
+  Object.defineProperty(error, symbol, { value: true })
+}
+
+function isMarked(value: unknown, symbol: symbol): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[symbol] === true
+}
+
+function answerInstanceofByBrand(cls: object, symbol: symbol): void {
+  Object.defineProperty(cls, Symbol.hasInstance, { value: (value: unknown) => isMarked(value, symbol) })
+}
+
+const VCR_ERROR = brand('VcrError')
+
+export class VcrError extends Error {
+  readonly code: string
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'VcrError'
+    this.code = code
+    mark(this, VCR_ERROR)
+  }
+}
+answerInstanceofByBrand(VcrError, VCR_ERROR)
+
+const CANNOT_OVERWRITE = brand('CannotOverwriteExistingCassetteError')
+
+/**
+ * A request that no recorded interaction matches, in a record mode that forbids
+ * recording it. The message names the request, the cassette, the mode, and the
+ * closest recorded requests with the matchers that failed.
+ */
+export class CannotOverwriteExistingCassetteError extends VcrError {
+  readonly cassettePath: string
+  readonly recordMode: string
+
+  constructor(message: string, details: { cassettePath: string; recordMode: string }) {
+    super('VCR_CANNOT_OVERWRITE_EXISTING_CASSETTE', message)
+    this.name = 'CannotOverwriteExistingCassetteError'
+    this.cassettePath = details.cassettePath
+    this.recordMode = details.recordMode
+    mark(this, CANNOT_OVERWRITE)
+  }
+}
+answerInstanceofByBrand(CannotOverwriteExistingCassetteError, CANNOT_OVERWRITE)
+
+const CASSETTE_LOAD = brand('CassetteLoadError')
+
+/**
+ * A cassette file exists but cannot be read: bad syntax, an unknown format
+ * version, a serializer that throws. The file is left untouched.
+ */
+export class CassetteLoadError extends VcrError {
+  readonly cassettePath: string
+
+  constructor(cassettePath: string, problem: string, options?: ErrorOptions) {
+    super(
+      'VCR_CASSETTE_LOAD',
+      `Cannot load cassette ${cassettePath}: ${problem}. The file was left untouched; fix or delete it to record it anew.`,
+      options,
+    )
+    this.name = 'CassetteLoadError'
+    this.cassettePath = cassettePath
+    mark(this, CASSETTE_LOAD)
+  }
+}
+answerInstanceofByBrand(CassetteLoadError, CASSETTE_LOAD)
+
+const CASSETTE_SAVE = brand('CassetteSaveError')
+
+/** Writing a cassette failed; the previous file, if any, is intact. */
+export class CassetteSaveError extends VcrError {
+  readonly cassettePath: string
+
+  constructor(cassettePath: string, problem: string, options?: ErrorOptions) {
+    super('VCR_CASSETTE_SAVE', `Cannot save cassette ${cassettePath}: ${problem}. The previous file, if any, is intact.`, options)
+    this.name = 'CassetteSaveError'
+    this.cassettePath = cassettePath
+    mark(this, CASSETTE_SAVE)
+  }
+}
+answerInstanceofByBrand(CassetteSaveError, CASSETTE_SAVE)
+
+const INVALID_OPTION = brand('InvalidOptionError')
+
+/** An option has a value vcrjs does not accept; the message lists the allowed values. */
+export class InvalidOptionError extends VcrError {
+  readonly option: string
+
+  constructor(option: string, message: string) {
+    super('VCR_INVALID_OPTION', message)
+    this.name = 'InvalidOptionError'
+    this.option = option
+    mark(this, INVALID_OPTION)
+  }
+}
+answerInstanceofByBrand(InvalidOptionError, INVALID_OPTION)
+
+const CASSETTE_EJECTED = brand('CassetteEjectedError')
+
+/** A request reached a cassette that was already ejected. */
+export class CassetteEjectedError extends VcrError {
+  readonly cassettePath: string
+
+  constructor(cassettePath: string) {
+    super(
+      'VCR_CASSETTE_EJECTED',
+      `Cassette ${cassettePath} was already ejected; insert it again (vcr.useCassette or vcr.insertCassette) before making requests through it.`,
+    )
+    this.name = 'CassetteEjectedError'
+    this.cassettePath = cassettePath
+    mark(this, CASSETTE_EJECTED)
+  }
+}
+answerInstanceofByBrand(CassetteEjectedError, CASSETTE_EJECTED)
+
+const CASSETTE_NOT_FOUND = brand('CassetteNotFoundError')
+
+/**
+ * Raised by a persister when no cassette exists at a path. The core catches
+ * it and starts an empty cassette; any other error while loading is fatal.
+ */
+export class CassetteNotFoundError extends VcrError {
+  readonly cassettePath: string
+
+  constructor(cassettePath: string, options?: ErrorOptions) {
+    super('VCR_CASSETTE_NOT_FOUND', `No cassette at ${cassettePath}.`, options)
+    this.name = 'CassetteNotFoundError'
+    this.cassettePath = cassettePath
+    mark(this, CASSETTE_NOT_FOUND)
+  }
+}
+answerInstanceofByBrand(CassetteNotFoundError, CASSETTE_NOT_FOUND)

@@ -1,0 +1,30 @@
+export { VCR } from './vcr.js'
+export { Cassette, type SendReal } from './cassette.js'
+export { handleRequest, type HandleRequestOptions } from './handle-request.js'
+export { currentCassette } from './context.js'
+export { Request, type RequestInit, DEFAULT_PORTS, redactUrl } from './request.js'
+export { Response, type ResponseInit } from './response.js'
+export { HttpHeaders, type HeaderEntry, type HeadersInput } from './headers.js'
+export type { BodyInput } from './body.js'
+export type { Interaction } from './interaction.js'
+export { RECORD_MODES, type RecordMode } from './record-mode.js'
+export {
+  BUILT_IN_MATCHERS,
+  DEFAULT_MATCH_ON,
+  type BuiltInMatcherName,
+  type MatcherFunction,
+} from './matchers.js'
+export type { CassetteOptions, VcrOptions } from './options.js'
+export type { Serializer, CassetteData } from './serializers/serializer.js'
+export type { Persister } from './persisters/persister.js'
+export { MemoryPersister } from './persisters/memory.js'
+export { CASSETTE_FORMAT_VERSION } from './cassette-format.js'
+export {
+  VcrError,
+  CannotOverwriteExistingCassetteError,
+  CassetteLoadError,
+  CassetteSaveError,
+  CassetteNotFoundError,
+  CassetteEjectedError,
+  InvalidOptionError,
+} from './errors.js'

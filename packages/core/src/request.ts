@@ -1,0 +1,86 @@
+import { type BodyInput, toBytes } from './body.js'
+import { HttpHeaders, type HeadersInput } from './headers.js'
+
+export const DEFAULT_PORTS = { http: 80, https: 443 } as const
+
+/** What an adapter or a user passes to describe a request. */
+export interface RequestInit {
+  method: string
+  url: string | URL
+  headers?: HeadersInput
+  body?: BodyInput
+}
+
+/**
+ * The core's neutral request. Every adapter converts its client's request into
+ * this; matchers, filters and the cassette only ever see this.
+ */
+export class Request {
+  /** Upper case, as vcrpy stores it. */
+  readonly method: string
+  /** The full URL as given (not re-serialised, so a cassette keeps its spelling). */
+  readonly url: string
+  readonly protocol: 'http' | 'https'
+  readonly host: string
+  /** Default ports filled in: 80 for http, 443 for https. */
+  readonly port: number
+  readonly path: string
+  /** Ordered `[name, value]` pairs, percent-decoded, `+` read as a space. */
+  readonly query: ReadonlyArray<readonly [string, string]>
+  readonly headers: HttpHeaders
+  readonly body: Uint8Array | null
+
+  constructor(init: RequestInit) {
+    const url = typeof init.url === 'string' ? init.url : init.url.href
+    const parsed = parseUrl(url)
+    const protocol = parsed.protocol.slice(0, -1)
+    if (protocol !== 'http' && protocol !== 'https') {
+      throw new TypeError(`vcrjs records http and https requests only; got ${protocol}: in ${redactUrl(url)}`)
+    }
+    this.method = init.method.toUpperCase()
+    this.url = url
+    this.protocol = protocol
+    this.host = parsed.hostname
+    this.port = parsed.port === '' ? DEFAULT_PORTS[protocol] : Number(parsed.port)
+    this.path = parsed.pathname
+    this.query = [...parsed.searchParams]
+    this.headers = new HttpHeaders(init.headers)
+    this.body = toBytes(init.body)
+  }
+
+  /** vcrpy's name for `url`. */
+  get uri(): string {
+    return this.url
+  }
+
+  /** vcrpy's name for `protocol`. */
+  get scheme(): 'http' | 'https' {
+    return this.protocol
+  }
+
+  /** `GET https://host/path`, credentials removed: safe for messages and logs. */
+  toString(): string {
+    return `${this.method} ${redactUrl(this.url)}`
+  }
+}
+
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url)
+  } catch (cause) {
+    throw new TypeError(`vcrjs needs an absolute http(s) URL; got ${JSON.stringify(url)}`, { cause })
+  }
+}
+
+/** The URL with any `user:password@` removed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.username === '' && parsed.password === '') return url
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.href
+  } catch {
+    return url
+  }
+}

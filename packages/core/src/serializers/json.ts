@@ -1,0 +1,32 @@
+import type { CassetteData, Serializer } from './serializer.js'
+
+/**
+ * vcrpy's JSON serializer: four-space indent and a final newline. JSON has no
+ * binary type, so a body that is not UTF-8 is written as `{"base64_string": ...}`,
+ * the spelling Ruby VCR uses, which vcrjs reads back; vcrpy itself refuses to
+ * write such a body to JSON.
+ */
+export const jsonSerializer: Serializer = {
+  serialize(data: CassetteData): string {
+    return `${JSON.stringify(data, binaryAsBase64, 4)}\n`
+  },
+  deserialize(text: string): unknown {
+    return JSON.parse(text)
+  },
+}
+
+function binaryAsBase64(this: unknown, _key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return { base64_string: Buffer.from(value).toString('base64') }
+  // Buffer has a toJSON that runs before the replacer sees it.
+  if (isBufferJson(value)) return { base64_string: Buffer.from(value.data).toString('base64') }
+  return value
+}
+
+function isBufferJson(value: unknown): value is { type: 'Buffer'; data: number[] } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  )
+}

@@ -1,0 +1,124 @@
+import jsYaml from 'js-yaml'
+import type { CassetteData, Serializer } from './serializer.js'
+
+/**
+ * The YAML serializer: block style like PyYAML's, so vcrpy loads what we write
+ * and a diff of a cassette reads naturally. Loading goes through js-yaml,
+ * which reads `!!binary` and is several times faster than the alternatives on
+ * large cassettes; writing uses the small emitter below, which knows the few
+ * shapes a cassette holds and is faster than a general dumper.
+ */
+export const yamlSerializer: Serializer = {
+  serialize(data: CassetteData): string {
+    const lines: string[] = []
+    emitMapping(data, 0, lines)
+    return `${lines.join('\n')}\n`
+  },
+  deserialize(text: string): unknown {
+    return jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+  },
+}
+
+// Ruby's Psych tags binary strings `!binary` (a local tag), where vcrpy writes `!!binary`.
+const rubyBinary = new jsYaml.Type('!binary', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string',
+  construct: (data: string) => Buffer.from(data.replace(/\s+/g, ''), 'base64'),
+})
+const CASSETTE_SCHEMA = jsYaml.DEFAULT_SCHEMA.extend([rubyBinary])
+
+type Value = unknown
+
+function emitMapping(map: Record<string, Value>, indent: number, out: string[]): void {
+  const pad = ' '.repeat(indent)
+  for (const [key, value] of Object.entries(map)) {
+    if (value === undefined) continue
+    const head = `${pad}${scalar(key)}:`
+    emitValue(value, head, indent, out, true)
+  }
+}
+
+/**
+ * Writes `value` after `head` (a key and colon, or a `-` list marker).
+ * Sequences under a mapping key are not indented, as PyYAML writes them.
+ */
+function emitValue(value: Value, head: string, indent: number, out: string[], underKey: boolean): void {
+  if (value instanceof Uint8Array) {
+    out.push(`${head} !!binary |`)
+    const base64 = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+    const pad = ' '.repeat(indent + 2)
+    for (let i = 0; i < base64.length; i += 76) out.push(pad + base64.slice(i, i + 76))
+    return
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push(`${head} []`)
+      return
+    }
+    out.push(head)
+    const itemIndent = underKey ? indent : indent + 2
+    const pad = ' '.repeat(itemIndent)
+    for (const item of value) {
+      if (isMapping(item) && Object.keys(item).length > 0) {
+        // The first key of a mapping item shares the line with its dash.
+        const nested: string[] = []
+        emitMapping(item, itemIndent + 2, nested)
+        nested[0] = `${pad}- ${nested[0]!.slice(itemIndent + 2)}`
+        out.push(...nested)
+      } else {
+        emitValue(item, `${pad}-`, itemIndent, out, false)
+      }
+    }
+    return
+  }
+  if (isMapping(value)) {
+    if (Object.keys(value).length === 0) {
+      out.push(`${head} {}`)
+      return
+    }
+    out.push(head)
+    emitMapping(value, indent + 2, out)
+    return
+  }
+  out.push(`${head} ${scalar(value)}`)
+}
+
+function isMapping(value: Value): value is Record<string, Value> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+}
+
+function scalar(value: Value): string {
+  if (value === null) return 'null'
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value !== 'string') throw new TypeError(`cannot write a ${typeof value} into a YAML cassette`)
+  if (isPlainSafe(value)) return value
+  if (PRINTABLE_ONE_LINE.test(value)) return `'${value.replaceAll("'", "''")}'`
+  return doubleQuoted(value)
+}
+
+// Words that YAML 1.1 (PyYAML) or 1.2 would read as something other than a string.
+const RESERVED = new Set(['null', 'true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n'])
+// Printable ASCII starting with a letter: no indicator can begin it and no
+// number, date or special float can match it.
+const PLAIN = /^[A-Za-z][\x20-\x7e]*$/
+// Characters PyYAML accepts in a document, minus everything YAML reads as a line break or a BOM.
+const PRINTABLE_ONE_LINE = /^[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]*$/u
+
+function isPlainSafe(value: string): boolean {
+  return (
+    PLAIN.test(value) &&
+    !value.endsWith(' ') &&
+    !value.endsWith(':') &&
+    !value.includes(': ') &&
+    !value.includes(' #') &&
+    !RESERVED.has(value.toLowerCase())
+  )
+}
+
+/** A double-quoted scalar; JSON's escapes are YAML's, plus the C1 and non-character ranges PyYAML refuses raw. */
+function doubleQuoted(value: string): string {
+  return JSON.stringify(value).replace(/[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]/gu, (ch) => {
+    const code = ch.codePointAt(0)!
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  })
+}

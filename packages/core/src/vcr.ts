@@ -1,0 +1,139 @@
+import { resolve } from 'node:path'
+import { Cassette } from './cassette.js'
+import { pushInserted, runWithCassette } from './context.js'
+import { InvalidOptionError } from './errors.js'
+import { type MatcherFunction, MatcherRegistry } from './matchers.js'
+import { assertKnownOptions, type CassetteOptions, normalizeCassetteOptions, type VcrOptions } from './options.js'
+import { filesystemPersister } from './persisters/filesystem.js'
+import type { Persister } from './persisters/persister.js'
+import { jsonSerializer } from './serializers/json.js'
+import type { Serializer } from './serializers/serializer.js'
+import { yamlSerializer } from './serializers/yaml.js'
+
+/**
+ * Holds the configuration shared by a suite's cassettes and inserts them.
+ *
+ * @example
+ * const vcr = new VCR({ cassetteLibraryDir: 'fixtures/cassettes' })
+ * await vcr.useCassette('users.yaml', async () => { await fetch(url) })
+ */
+export class VCR {
+  readonly #options: VcrOptions
+  readonly #matchers = new MatcherRegistry()
+  readonly #serializers = new Map<string, Serializer>([
+    ['yaml', yamlSerializer],
+    ['json', jsonSerializer],
+  ])
+  #persister: Persister = filesystemPersister
+
+  constructor(options: VcrOptions = {}) {
+    assertKnownOptions(options, 'VCR')
+    this.#options = { ...options }
+    this.#normalize({}) // fail at construction, not at the first cassette
+  }
+
+  registerMatcher(name: string, matcher: MatcherFunction): void {
+    this.#matchers.register(name, matcher)
+  }
+
+  registerSerializer(name: string, serializer: Serializer): void {
+    if (typeof name !== 'string' || name === '') throw new InvalidOptionError('registerSerializer', 'registerSerializer needs a non-empty name')
+    if (typeof serializer?.serialize !== 'function' || typeof serializer?.deserialize !== 'function') {
+      throw new InvalidOptionError(
+        'registerSerializer',
+        `registerSerializer('${name}', serializer) needs an object with serialize(data) => string and deserialize(text) => data`,
+      )
+    }
+    this.#serializers.set(name, serializer)
+  }
+
+  /** Stores cassettes somewhere other than files; vcrpy's `register_persister`. */
+  registerPersister(persister: Persister): void {
+    if (typeof persister?.loadCassette !== 'function' || typeof persister?.saveCassette !== 'function') {
+      throw new InvalidOptionError(
+        'registerPersister',
+        'registerPersister(persister) needs an object with loadCassette(path, serializer) and saveCassette(path, data, serializer)',
+      )
+    }
+    this.#persister = persister
+  }
+
+  /**
+   * Inserts a cassette for explicit use: pass it to an adapter, or let adapters
+   * created without a cassette pick it up (the latest inserted one) outside any
+   * `useCassette`. Call `cassette.eject()` when done.
+   */
+  async insertCassette(path: string, overrides: CassetteOptions = {}): Promise<Cassette> {
+    const cassette = await this.#load(path, overrides)
+    pushInserted(cassette)
+    return cassette
+  }
+
+  /**
+   * Inserts a cassette, runs `fn` with it as the current cassette of this
+   * async context, and ejects (saves) it afterwards, also when `fn` throws.
+   * vcrpy's `with vcr.use_cassette(...)`.
+   */
+  async useCassette<T>(path: string, fn: (cassette: Cassette) => T | Promise<T>, overrides: CassetteOptions = {}): Promise<T> {
+    const cassette = await this.#load(path, overrides)
+    let result: T
+    try {
+      result = await runWithCassette(cassette, () => fn(cassette))
+    } catch (error) {
+      await cassette.eject().catch((ejectError: unknown) => {
+        if (error instanceof Error) (error as { suppressed?: unknown }).suppressed = ejectError
+      })
+      throw error
+    }
+    await cassette.eject()
+    return result
+  }
+
+  /**
+   * Wraps a test function so it runs inside `useCassette`: vcrpy's decorator.
+   * The wrapped function receives the cassette, then the test runner's arguments.
+   *
+   * @example
+   * test('lists users', vcr.withCassette('users.yaml', async (cassette) => { ... }))
+   * test('lists users', vcr.withCassette('users.yaml', { recordMode: 'none' })(async () => { ... }))
+   */
+  withCassette<A extends unknown[], T>(
+    path: string,
+    fn: (cassette: Cassette, ...args: A) => T | Promise<T>,
+    overrides?: CassetteOptions,
+  ): (...args: A) => Promise<T>
+  withCassette(
+    path: string,
+    overrides?: CassetteOptions,
+  ): <A extends unknown[], T>(fn: (cassette: Cassette, ...args: A) => T | Promise<T>) => (...args: A) => Promise<T>
+  withCassette(
+    path: string,
+    fnOrOverrides?: ((cassette: Cassette, ...args: unknown[]) => unknown) | CassetteOptions,
+    overrides?: CassetteOptions,
+  ): unknown {
+    const wrap =
+      (fn: (cassette: Cassette, ...args: unknown[]) => unknown, options: CassetteOptions | undefined) =>
+      (...args: unknown[]) =>
+        this.useCassette(path, (cassette) => fn(cassette, ...args), options)
+    if (typeof fnOrOverrides === 'function') return wrap(fnOrOverrides, overrides)
+    return (fn: (cassette: Cassette, ...args: unknown[]) => unknown) => wrap(fn, fnOrOverrides)
+  }
+
+  async #load(path: string, overrides: CassetteOptions): Promise<Cassette> {
+    if (typeof path !== 'string' || path === '') throw new InvalidOptionError('path', 'A cassette needs a non-empty path, e.g. vcr.useCassette("users.yaml", ...)')
+    assertKnownOptions(overrides, 'cassette')
+    const options = this.#normalize(overrides)
+    return Cassette.load(resolve(this.#options.cassetteLibraryDir ?? process.cwd(), path), options)
+  }
+
+  #normalize(overrides: CassetteOptions) {
+    return normalizeCassetteOptions(
+      { ...this.#options, ...definedOnly(overrides) },
+      { matchers: this.#matchers, serializers: this.#serializers, persister: this.#persister },
+    )
+  }
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>
+}

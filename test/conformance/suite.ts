@@ -1,0 +1,258 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type Cassette, type CassetteOptions, VCR } from '@vcrjs/core'
+import { describe, expect, it } from 'vitest'
+import { expectNoMatch } from '../support/errors.js'
+import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, startTestServer, type TestServer, UTF8_BODY } from '../support/server.js'
+import { tempCassetteDir } from '../support/temp.js'
+
+/** A request as a scenario states it; `path` is resolved against the test server. */
+export interface ScenarioRequest {
+  method?: string
+  path: string
+  headers?: Record<string, string>
+  body?: string | Buffer
+}
+
+/** What the client under test gave its caller, normalised for comparison. */
+export interface ClientResponse {
+  status: number
+  /** Lower-case names; every value the client exposes, in order (two Set-Cookie are two). */
+  headers: Record<string, string[]>
+  /** The body as the client hands it to its caller (decompressed where the client decompresses). */
+  body: Buffer
+}
+
+/**
+ * One client wired through its vcrjs adapter. Each adapter's test file
+ * supplies this and calls `defineConformanceSuite`; nothing else differs.
+ */
+export interface ClientUnderTest {
+  /** e.g. 'fetch', 'undici.request', 'axios (http)', 'got' */
+  readonly id: string
+  /**
+   * Sends `request` (an absolute URL) through the client with the adapter
+   * bound to `cassette`, or created without a cassette when it is undefined.
+   * Must not throw for 4xx/5xx statuses (turn off the client's own status errors).
+   */
+  send(request: Omit<ScenarioRequest, 'path'> & { url: string }, cassette?: Cassette): Promise<ClientResponse>
+}
+
+
+export function defineConformanceSuite(client: ClientUnderTest): void {
+  describe(`conformance: ${client.id}`, () => {
+    /** Records `requests` into a fresh cassette, stops the server, replays them offline, and returns both runs. */
+    async function recordThenReplay(requests: ScenarioRequest[], options: CassetteOptions = {}) {
+      const server = await startTestServer()
+      const dir = await tempCassetteDir()
+      const vcr = new VCR({ cassetteLibraryDir: dir, ...options })
+      let live: ClientResponse[]
+      try {
+        live = await vcr.useCassette('scenario.yaml', (cassette) => sendAll(server, requests, cassette))
+      } finally {
+        await server.close()
+      }
+      const hits = server.hits
+      const replayed = await vcr.useCassette('scenario.yaml', (cassette) => sendAll(server, requests, cassette), { recordMode: 'none' })
+      expect(server.hits, 'replay must not reach the server').toBe(hits)
+      expect(replayed).toEqual(live)
+      const file = await readFile(join(dir, 'scenario.yaml'), 'utf8')
+      return { live, replayed, file, hits }
+    }
+
+    async function sendAll(server: TestServer, requests: ScenarioRequest[], cassette: Cassette | undefined) {
+      const out: ClientResponse[] = []
+      for (const { path, ...rest } of requests) out.push(await client.send({ ...rest, url: server.url(path) }, cassette))
+      return out
+    }
+
+    it('JSON: records and replays status, headers and body', async () => {
+      const { live } = await recordThenReplay([{ path: '/json' }])
+      expect(live[0]!.status).toBe(200)
+      expect(live[0]!.headers['content-type']).toEqual(['application/json'])
+      expect(live[0]!.body.toString()).toBe(JSON_BODY)
+    })
+
+    it('text with a query string', async () => {
+      const { live, file } = await recordThenReplay([{ path: '/text?b=2&a=1' }])
+      expect(live[0]!.body.toString()).toBe('query: b=2&a=1')
+      expect(file).toContain('/text?b=2&a=1')
+    })
+
+    it('UTF-8 text is kept exactly and stored readable', async () => {
+      const { live, file } = await recordThenReplay([{ path: '/utf8' }])
+      expect(live[0]!.body.toString('utf8')).toBe(UTF8_BODY)
+      expect(file).toContain('Grüße aus Köln')
+    })
+
+    it('binary bodies survive byte for byte', async () => {
+      const { live, file } = await recordThenReplay([{ path: '/binary' }])
+      expect(Buffer.compare(live[0]!.body, BINARY_BODY)).toBe(0)
+      expect(file).toContain('!!binary')
+    })
+
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      it(`${encoding}: stored compressed as received, decoded by the client on replay`, async () => {
+        const { live, file } = await recordThenReplay([{ path: `/${encoding}` }])
+        expect(live[0]!.body.toString()).toBe(COMPRESSED_JSON)
+        expect(file).toMatch(new RegExp(`Content-Encoding:\\n\\s+- ${encoding}`))
+        expect(file).toContain('!!binary')
+      })
+    }
+
+    it('204, 404 and 500 come back as they were', async () => {
+      const { live } = await recordThenReplay([{ path: '/status/204' }, { path: '/status/404' }, { path: '/status/500' }])
+      expect(live.map((response) => response.status)).toEqual([204, 404, 500])
+      expect(live[0]!.body.length).toBe(0)
+      expect(live[1]!.body.toString()).toBe('status 404')
+    })
+
+    it('two Set-Cookie headers stay two', async () => {
+      const { live } = await recordThenReplay([{ path: '/cookies' }])
+      expect(live[0]!.headers['set-cookie']).toEqual(['session=abc123; Path=/; HttpOnly', 'theme=dark; Path=/'])
+    })
+
+    it('a redirect chain is followed, and each hop is its own interaction', async () => {
+      const { live, file } = await recordThenReplay([{ path: '/redirect/2' }])
+      expect(live[0]!.status).toBe(200)
+      expect(live[0]!.body.toString()).toBe(JSON_BODY)
+      expect(file.match(/- request:/g)).toHaveLength(3)
+      expect(file).toContain('/redirect/2')
+      expect(file).toContain('/redirect/1')
+    })
+
+    it('identical requests replay in recorded order', async () => {
+      const { live, hits } = await recordThenReplay([{ path: '/counter' }, { path: '/counter' }, { path: '/counter' }])
+      expect(live.map((response) => JSON.parse(response.body.toString()).count)).toEqual([1, 2, 3])
+      expect(hits).toBe(3)
+    })
+
+    it('request bodies are recorded and matched with the body matcher', async () => {
+      const json = { name: 'vcrjs', tags: ['a', 'b'] }
+      const requests: ScenarioRequest[] = [
+        { method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) },
+        { method: 'POST', path: '/echo', headers: { 'content-type': 'text/plain' }, body: 'plain text' },
+        { method: 'PUT', path: '/echo', headers: { 'content-type': 'application/octet-stream' }, body: BINARY_BODY },
+      ]
+      const { live, file } = await recordThenReplay(requests, { matchOn: ['method', 'uri', 'body'] })
+      const echoed = live.map((response) => Buffer.from(JSON.parse(response.body.toString()).body, 'base64'))
+      expect(JSON.parse(echoed[0]!.toString())).toEqual(json)
+      expect(echoed[1]!.toString()).toBe('plain text')
+      expect(Buffer.compare(echoed[2]!, BINARY_BODY)).toBe(0)
+      expect(file).toContain('plain text')
+    })
+
+    it('the body matcher picks the interaction by body, whatever the order', async () => {
+      const server = await startTestServer()
+      const dir = await tempCassetteDir()
+      const vcr = new VCR({ cassetteLibraryDir: dir, matchOn: ['method', 'uri', 'body'] })
+      const post = (body: string) => ({ method: 'POST', headers: { 'content-type': 'text/plain' }, body, url: server.url('/echo') })
+      await vcr.useCassette('bodies.yaml', async (cassette) => {
+        await client.send(post('first'), cassette)
+        await client.send(post('second'), cassette)
+      })
+      await server.close()
+      const replayed = await vcr.useCassette('bodies.yaml', async (cassette) => [
+        await client.send(post('second'), cassette),
+        await client.send(post('first'), cassette),
+      ])
+      const bodies = replayed.map((response) => Buffer.from(JSON.parse(response.body.toString()).body, 'base64').toString())
+      expect(bodies).toEqual(['second', 'first'])
+    })
+
+    describe('record modes', () => {
+      it("once: a cassette that exists replays, and an unknown request fails with the no-match error", async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir })
+        await vcr.useCassette('once.yaml', (cassette) => client.send({ url: server.url('/json') }, cassette))
+        const error = await vcr.useCassette('once.yaml', (cassette) => expectNoMatch(client.send({ url: server.url('/text?q=1') }, cassette)))
+        await server.close()
+        expect(server.hits).toBe(1)
+        expect(error.message).toContain(`GET ${server.url('/text?q=1')}`)
+        expect(error.message).toContain(join(dir, 'once.yaml'))
+        expect(error.message).toContain("'once'")
+        expect(error.message).toMatch(/matcher failed: path/)
+      })
+
+      it('none: never touches the network and creates no file', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none' })
+        await vcr.useCassette('none.yaml', (cassette) => expectNoMatch(client.send({ url: server.url('/json') }, cassette)))
+        await server.close()
+        expect(server.hits).toBe(0)
+        await expect(readFile(join(dir, 'none.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+      })
+
+      it('new_episodes: replays what it has and records what it lacks', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'new_episodes' })
+        await vcr.useCassette('episodes.yaml', (cassette) => client.send({ url: server.url('/counter') }, cassette))
+        const [first, second] = await vcr.useCassette('episodes.yaml', async (cassette) => [
+          await client.send({ url: server.url('/counter') }, cassette),
+          await client.send({ url: server.url('/counter') }, cassette),
+        ])
+        expect(JSON.parse(first!.body.toString()).count).toBe(1)
+        expect(JSON.parse(second!.body.toString()).count).toBe(2)
+        expect(server.hits).toBe(2)
+        await server.close()
+        const file = await readFile(join(dir, 'episodes.yaml'), 'utf8')
+        expect(file.match(/- request:/g)).toHaveLength(2)
+      })
+
+      it('all: re-records every request and replaces the cassette', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir })
+        await vcr.useCassette('all.yaml', async (cassette) => {
+          await client.send({ url: server.url('/counter') }, cassette)
+          await client.send({ url: server.url('/json') }, cassette)
+        })
+        const again = await vcr.useCassette('all.yaml', (cassette) => client.send({ url: server.url('/counter') }, cassette), {
+          recordMode: 'all',
+        })
+        await server.close()
+        expect(JSON.parse(again.body.toString()).count).toBe(2)
+        const file = await readFile(join(dir, 'all.yaml'), 'utf8')
+        expect(file.match(/- request:/g)).toHaveLength(1)
+        expect(file).toContain('{"count":2}')
+      })
+    })
+
+    describe('the current cassette', () => {
+      it('an adapter created without a cassette uses the innermost useCassette', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir })
+        await vcr.useCassette('current.yaml', () => client.send({ url: server.url('/json') }))
+        await server.close()
+        const replayed = await vcr.useCassette('current.yaml', () => client.send({ url: server.url('/json') }), { recordMode: 'none' })
+        expect(replayed.body.toString()).toBe(JSON_BODY)
+        expect(server.hits).toBe(1)
+      })
+
+      it('concurrent useCassette calls never share a cassette', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir })
+        const [a, b] = await Promise.all([
+          vcr.useCassette('a.yaml', async (cassette) => {
+            await client.send({ url: server.url('/text?who=a') })
+            return cassette.length
+          }),
+          vcr.useCassette('b.yaml', async (cassette) => {
+            await client.send({ url: server.url('/text?who=b1') })
+            await client.send({ url: server.url('/text?who=b2') })
+            return cassette.length
+          }),
+        ])
+        await server.close()
+        expect([a, b]).toEqual([1, 2])
+        expect(await readFile(join(dir, 'a.yaml'), 'utf8')).not.toContain('who=b')
+        expect(await readFile(join(dir, 'b.yaml'), 'utf8')).not.toContain('who=a')
+      })
+    })
+  })
+}
