@@ -52,7 +52,7 @@ function byKey(key: (request: Request) => string): MatcherDefinition {
 }
 
 // Re-encoded after sorting, so the key is unambiguous and reads like a query string in messages.
-const sortedQuery = (request: Request): string => new URLSearchParams(request.query.map(([name, value]) => [name, value]).sort(comparePairs)).toString()
+const sortedQuery = (request: Request): string => new URLSearchParams(request.query.map(([name, value]): [string, string] => [name, value]).sort(comparePairs)).toString()
 
 const uri = byKey((r) => r.url)
 
