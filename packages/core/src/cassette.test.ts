@@ -176,9 +176,9 @@ describe('the no-match error', () => {
   it('names the request without credentials, the cassette, the mode, and the closest requests with the failing matchers', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     await writeCassette(vcr, 'err.yaml', ['http://h.test/users?page=1', 'http://h.test/teams'])
-    const error = await vcr
+    const error = (await vcr
       .useCassette('err.yaml', (c) => ask(c, 'http://alice:hunter2@h.test/users?page=2'))
-      .catch((e: unknown) => e as CannotOverwriteExistingCassetteError)
+      .catch((e: unknown) => e)) as CannotOverwriteExistingCassetteError
     expect(error).toBeInstanceOf(CannotOverwriteExistingCassetteError)
     expect(error).toBeInstanceOf(VcrError)
     expect(error.code).toBe('VCR_CANNOT_OVERWRITE_EXISTING_CASSETTE')
@@ -216,7 +216,7 @@ describe('loading', () => {
     const path = join(dir, 'broken.yaml')
     await writeFile(path, content)
     const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'new_episodes' })
-    const error = await vcr.useCassette('broken.yaml', () => undefined).catch((e: unknown) => e as CassetteLoadError)
+    const error = (await vcr.useCassette('broken.yaml', () => undefined).catch((e: unknown) => e)) as CassetteLoadError
     expect(error).toBeInstanceOf(CassetteLoadError)
     expect(error.message).toContain(path)
     expect(error.message).toMatch(problem)
