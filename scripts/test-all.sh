@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Everything CI checks: build, types, package lint, the demo, and the test
+# suite on both Node legs (Node 20 with undici 7 / got 14, Node 24 with
+# undici 8 / got 16; vitest.config.ts picks the majors by Node version).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .tmp
+
+pnpm build
+pnpm typecheck
+pnpm lint:pkg
+
+run_leg() {
+  local node=$1 name=$2
+  echo
+  echo "== tests on Node $("$node" --version)"
+  "$node" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile=".tmp/vitest-$name.json"
+  echo
+  echo "== demo on Node $("$node" --version)"
+  "$node" node_modules/tsx/dist/cli.mjs demo/main.ts
+}
+
+run_leg "$(command -v node)" node20
+run_leg "$(scripts/node24.sh)" node24
+
+node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json
