@@ -1,34 +1,37 @@
-import { interactionsFromData, interactionsToData, CassetteFormatProblem } from './cassette-format.js'
+import { CassetteFormatProblem, interactionsFromData, interactionsToData } from './cassette-format.js'
 import { removeInserted } from './context.js'
 import {
   CannotOverwriteExistingCassetteError,
   CassetteEjectedError,
   CassetteLoadError,
   CassetteNotFoundError,
+  UnusedInteractionsError,
   VcrError,
 } from './errors.js'
 import type { Interaction } from './interaction.js'
 import { InteractionIndex } from './interaction-index.js'
+import { isIgnored, requestForCassette, responseForCassette, responseForClient } from './interaction-pipeline.js'
 import { noMatchMessage } from './no-match-message.js'
 import type { NormalizedCassetteOptions } from './options.js'
 import type { RecordMode } from './record-mode.js'
 import { Request, type RequestInit } from './request.js'
 import { Response, type ResponseInit } from './response.js'
 
-/** Performs the real request for the adapter; called only when the core decides to record. */
+/** Performs the real request for the adapter; called only when the core decides the request goes to the network. */
 export type SendReal = () => Promise<Response | ResponseInit>
 
 /**
- * The hook `handleRequest` calls. A `Symbol.for` key rather than a method
- * name keeps it off the public API while letting another copy of @vcrjs/core
- * (an adapter's) drive this one's cassettes.
+ * The hooks `handleRequest` and `VCR.useCassette` call. `Symbol.for` keys
+ * rather than method names keep them off the public API while letting another
+ * copy of @vcrjs/core (an adapter's) drive this one's cassettes.
  */
 export const HANDLE = Symbol.for('vcrjs.cassette.handle')
+export const EJECT_AFTER = Symbol.for('vcrjs.cassette.eject-after')
 
 /**
  * A cassette in use: the interactions loaded from its file, what this run
- * played and recorded, and the rules (record mode, matchers) it answers by.
- * Created by `vcr.insertCassette` / `vcr.useCassette`.
+ * played and recorded, and the rules (record mode, matchers, filters) it
+ * answers by. Created by `vcr.insertCassette` / `vcr.useCassette`.
  */
 export class Cassette {
   /** Absolute path of the cassette file. */
@@ -37,6 +40,8 @@ export class Cassette {
   readonly #options: NormalizedCassetteOptions
   /** Whether a cassette file existed when it was inserted: in `once`, such a cassette only replays. */
   readonly #existed: boolean
+  /** Loaded interactions that `reRecordInterval` declared stale: not played, recorded anew, dropped on save. */
+  readonly #staleCount: number
   readonly #loaded: readonly Interaction[]
   readonly #recorded: Interaction[] = []
   readonly #index: InteractionIndex
@@ -46,9 +51,11 @@ export class Cassette {
     this.path = path
     this.recordMode = options.recordMode
     this.#options = options
-    this.#loaded = loaded
     this.#existed = existed
-    this.#index = new InteractionIndex(loaded, options.matchers)
+    const fresh = freshInteractions(loaded, options)
+    this.#loaded = fresh
+    this.#staleCount = loaded.length - fresh.length
+    this.#index = new InteractionIndex(fresh, options.matchers)
   }
 
   /** @internal Loads the cassette at `path`; used by `VCR`. */
@@ -101,9 +108,10 @@ export class Cassette {
     return this.#ejected
   }
 
-  /** The responses of every interaction matching `request` under this cassette's matchers, played or not. */
+  /** The responses of every interaction matching `request` under this cassette's matchers and filters, played or not. */
   responsesOf(request: Request | RequestInit): Response[] {
-    const asked = toRequest(request)
+    const asked = requestForCassette(Request.from(request), this.#options)
+    if (asked === null) return []
     const recorded = new InteractionIndex(this.#recorded, this.#options.matchers)
     return [...this.#index.matching(asked), ...recorded.matching(asked)].map((interaction) => interaction.response)
   }
@@ -114,42 +122,53 @@ export class Cassette {
   }
 
   /**
-   * Saves the cassette if this run recorded anything, and detaches it.
-   * Safe to call twice; requests through an ejected cassette fail.
+   * Saves the cassette if this run changed it, and detaches it. With
+   * `allowUnusedInteractions: false`, raises `UnusedInteractionsError` when
+   * loaded interactions were never played. Safe to call twice; requests
+   * through an ejected cassette fail.
    */
-  async eject(): Promise<void> {
+  eject(): Promise<void> {
+    return this[EJECT_AFTER](undefined)
+  }
+
+  /**
+   * @internal Ejects after the scoped function of `useCassette` ended; `failure`
+   * is its error, if it threw: then `recordOnException` decides whether to
+   * save, and unused interactions are not reported (the test's error wins).
+   */
+  async [EJECT_AFTER](failure: { error: unknown } | undefined): Promise<void> {
     if (this.#ejected) return
     this.#ejected = true
     removeInserted(this)
-    if (this.#recorded.length === 0) return
-    await this.#options.persister.saveCassette(this.path, interactionsToData(this.#all()), this.#options.serializer)
+    const { dropUnusedRequests, allowUnusedInteractions, recordOnException } = this.#options
+    const kept = dropUnusedRequests ? this.#loaded.filter((_, id) => this.#index.isPlayed(id)) : this.#loaded
+    const changed = this.#recorded.length > 0 || kept.length < this.#loaded.length || this.#staleCount > 0
+    if (changed && (failure === undefined || recordOnException)) {
+      await this.#options.persister.saveCassette(this.path, interactionsToData([...kept, ...this.#recorded]), this.#options.serializer)
+    }
+    if (!allowUnusedInteractions && failure === undefined && !this.#index.allPlayed) {
+      const unused = this.#loaded.filter((_, id) => !this.#index.isPlayed(id)).map((interaction) => String(interaction.request))
+      throw new UnusedInteractionsError(this.path, unused)
+    }
   }
 
   /** @internal The adapter contract's decision point; see `handleRequest`. */
   async [HANDLE](input: Request | RequestInit, sendReal: SendReal): Promise<Response> {
     if (this.#ejected) throw new CassetteEjectedError(this.path)
-    const request = toRequest(input)
-    const { recordMode, allowPlaybackRepeats } = this.#options
-    if (recordMode !== 'all') {
-      const played = this.#index.play(request, allowPlaybackRepeats)
-      if (played) return played.response
+    const live = Request.from(input)
+    const options = this.#options
+    if (isIgnored(live, options)) return Response.from(await sendReal())
+    const request = requestForCassette(live, options)
+    if (request === null) return Response.from(await sendReal())
+    if (options.recordMode !== 'all') {
+      const played = this.#index.play(request, options.allowPlaybackRepeats)
+      if (played) return responseForClient(played.response, live, options)
     }
-    if (!this.#mayRecord()) {
-      throw new CannotOverwriteExistingCassetteError(
-        noMatchMessage({
-          request,
-          cassettePath: this.path,
-          recordMode,
-          matchers: this.#options.matchers,
-          interactions: this.#loaded,
-          isPlayed: (id) => this.#index.isPlayed(id),
-        }),
-        { cassettePath: this.path, recordMode },
-      )
-    }
-    const response = toResponse(await sendReal())
-    this.#recorded.push({ request, response })
-    return response
+    if (!this.#mayRecord()) throw this.#noMatch(request)
+    const real = Response.from(await sendReal())
+    const stored = responseForCassette(real, live, options)
+    if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
+    return real
   }
 
   #mayRecord(): boolean {
@@ -158,10 +177,24 @@ export class Cassette {
       case 'new_episodes':
         return true
       case 'once':
-        return !this.#existed
+        return !this.#existed || this.#staleCount > 0
       case 'none':
         return false
     }
+  }
+
+  #noMatch(request: Request): CannotOverwriteExistingCassetteError {
+    return new CannotOverwriteExistingCassetteError(
+      noMatchMessage({
+        request,
+        cassettePath: this.path,
+        recordMode: this.recordMode,
+        matchers: this.#options.matchers,
+        interactions: this.#loaded,
+        isPlayed: (id) => this.#index.isPlayed(id),
+      }),
+      { cassettePath: this.path, recordMode: this.recordMode },
+    )
   }
 
   #all(): Interaction[] {
@@ -169,11 +202,10 @@ export class Cassette {
   }
 }
 
-// Objects from another copy of @vcrjs/core fail `instanceof`; rebuilding from their fields is cheap and always right.
-function toRequest(input: Request | RequestInit): Request {
-  return input instanceof Request ? input : new Request(input)
-}
-
-function toResponse(input: Response | ResponseInit): Response {
-  return input instanceof Response ? input : new Response(input)
+/** The loaded interactions minus those older than `reRecordInterval` (never in 'none', which cannot re-record them). */
+function freshInteractions(loaded: readonly Interaction[], options: NormalizedCassetteOptions): readonly Interaction[] {
+  const interval = options.reRecordInterval
+  if (interval === undefined || options.recordMode === 'none') return loaded
+  const oldest = Date.now() - interval
+  return loaded.filter((interaction) => interaction.recordedAt === undefined || interaction.recordedAt.getTime() >= oldest)
 }

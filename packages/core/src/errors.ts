@@ -141,3 +141,43 @@ export class CassetteNotFoundError extends VcrError {
   }
 }
 answerInstanceofByBrand(CassetteNotFoundError, CASSETTE_NOT_FOUND)
+
+const UNUSED_INTERACTIONS = brand('UnusedInteractionsError')
+
+/** Raised on eject with `allowUnusedInteractions: false` when recorded interactions were never played. */
+export class UnusedInteractionsError extends VcrError {
+  readonly cassettePath: string
+  /** `GET https://...` of every unplayed interaction, in recorded order. */
+  readonly unused: readonly string[]
+
+  constructor(cassettePath: string, unused: readonly string[]) {
+    super(
+      'VCR_UNUSED_INTERACTIONS',
+      [
+        `Cassette ${cassettePath} has ${unused.length} interaction(s) the test never played (allowUnusedInteractions is false):`,
+        ...unused.map((request) => `  - ${request}`),
+        "Remove them from the cassette, re-record it (recordMode 'all'), or set allowUnusedInteractions: true.",
+      ].join('\n'),
+    )
+    this.name = 'UnusedInteractionsError'
+    this.cassettePath = cassettePath
+    this.unused = unused
+    mark(this, UNUSED_INTERACTIONS)
+  }
+}
+answerInstanceofByBrand(UnusedInteractionsError, UNUSED_INTERACTIONS)
+
+const NO_CASSETTE = brand('NoCassetteError')
+
+/** A request was made with no cassette in use while `allowHttpWithoutCassette` is false. */
+export class NoCassetteError extends VcrError {
+  constructor(request: string) {
+    super(
+      'VCR_NO_CASSETTE',
+      `${request} was made outside any cassette and allowHttpWithoutCassette is false. Run it inside vcr.useCassette(...) (or vcr.withCassette), pass a cassette to the adapter, or set allowHttpWithoutCassette: true to let it reach the network.`,
+    )
+    this.name = 'NoCassetteError'
+    mark(this, NO_CASSETTE)
+  }
+}
+answerInstanceofByBrand(NoCassetteError, NO_CASSETTE)

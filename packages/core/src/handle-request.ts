@@ -1,6 +1,7 @@
 import { type Cassette, HANDLE, type SendReal } from './cassette.js'
 import { currentCassette } from './context.js'
-import type { Request, RequestInit } from './request.js'
+import { NoCassetteError } from './errors.js'
+import { Request, type RequestInit } from './request.js'
 import { Response } from './response.js'
 
 export interface HandleRequestOptions {
@@ -14,6 +15,23 @@ export interface HandleRequestOptions {
    * The core calls it only when it decides the request goes to the network.
    */
   sendReal: SendReal
+  /**
+   * With no cassette given and none current: `true` sends the request to the
+   * network untouched, `false` rejects with `NoCassetteError` (Ruby VCR's default).
+   * Adapters take this as an option of their own and pass it through.
+   * @default true
+   */
+  allowHttpWithoutCassette?: boolean | undefined
+}
+
+/** The option every adapter accepts and passes to `handleRequest` unchanged. */
+export interface AdapterOptions {
+  /**
+   * Outside any cassette, `false` makes requests fail with `NoCassetteError` instead of reaching the network.
+   * @default true
+   * @example vcrDispatcher(undefined, { allowHttpWithoutCassette: false })
+   */
+  allowHttpWithoutCassette?: boolean
 }
 
 /**
@@ -24,11 +42,11 @@ export interface HandleRequestOptions {
  * `CannotOverwriteExistingCassetteError` when the request may be neither replayed
  * nor recorded. With no cassette at all, the request goes to the network untouched.
  */
-export async function handleRequest({ cassette, request, sendReal }: HandleRequestOptions): Promise<Response> {
+export async function handleRequest({ cassette, request, sendReal, allowHttpWithoutCassette }: HandleRequestOptions): Promise<Response> {
   const target = cassette ?? currentCassette()
   if (!target) {
-    const response = await sendReal()
-    return response instanceof Response ? response : new Response(response)
+    if (allowHttpWithoutCassette === false) throw new NoCassetteError(String(Request.from(request)))
+    return Response.from(await sendReal())
   }
   return target[HANDLE](request, sendReal)
 }

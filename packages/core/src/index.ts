@@ -1,6 +1,6 @@
 export { VCR } from './vcr.js'
 export { Cassette, type SendReal } from './cassette.js'
-export { handleRequest, type HandleRequestOptions } from './handle-request.js'
+export { handleRequest, type HandleRequestOptions, type AdapterOptions } from './handle-request.js'
 export { currentCassette } from './context.js'
 export { Request, type RequestInit, DEFAULT_PORTS, redactUrl } from './request.js'
 export { Response, type ResponseInit } from './response.js'
@@ -14,7 +14,9 @@ export {
   type BuiltInMatcherName,
   type MatcherFunction,
 } from './matchers.js'
-export type { CassetteOptions, VcrOptions } from './options.js'
+export type { CassetteOptions, VcrOptions, BeforeRecordRequest, BeforeRecordResponse } from './options.js'
+export type { FilterSpec, FilterReplacement } from './filters.js'
+export type { SensitiveData } from './sensitive-data.js'
 export type { Serializer, CassetteData } from './serializers/serializer.js'
 export type { Persister } from './persisters/persister.js'
 export { MemoryPersister } from './persisters/memory.js'
@@ -27,4 +29,6 @@ export {
   CassetteNotFoundError,
   CassetteEjectedError,
   InvalidOptionError,
+  UnusedInteractionsError,
+  NoCassetteError,
 } from './errors.js'

@@ -140,15 +140,20 @@ function bodyText(body: Uint8Array | null): string {
  */
 function parsedBody(request: Request): unknown {
   const text = bodyText(request.body)
-  const contentType = (request.headers.get('content-type') ?? '').toLowerCase()
-  if (contentType.includes('json')) {
+  const contentType = request.headers.get('content-type') ?? ''
+  if (/json/i.test(contentType)) {
     try {
       return { json: JSON.parse(Buffer.from(text, 'latin1').toString('utf8')) }
     } catch {
       return { bytes: text }
     }
   }
-  if (contentType.includes('application/x-www-form-urlencoded')) {
+  const boundary = /multipart\/[^;]+;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1]
+  if (boundary) {
+    // Clients draw a random boundary per request; two bodies with the same parts must still match.
+    return { multipart: text.replaceAll(boundary, '<boundary>') }
+  }
+  if (/application\/x-www-form-urlencoded/i.test(contentType)) {
     const form: Record<string, string[]> = {}
     for (const [name, value] of new URLSearchParams(Buffer.from(text, 'latin1').toString('utf8'))) (form[name] ??= []).push(value)
     return { form }

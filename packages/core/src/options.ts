@@ -1,13 +1,23 @@
 import { InvalidOptionError } from './errors.js'
+import { type FilterSpec, RequestFilters, ResponseHeaderFilters } from './filters.js'
 import { DEFAULT_MATCH_ON, type MatcherRegistry, type ResolvedMatcher } from './matchers.js'
 import type { Persister } from './persisters/persister.js'
 import { assertRecordMode, type RecordMode } from './record-mode.js'
+import type { Request } from './request.js'
+import type { Response } from './response.js'
+import { type SensitiveData, SensitiveDataFilter } from './sensitive-data.js'
 import type { Serializer } from './serializers/serializer.js'
 
-/** Options that may be set on the VCR and overridden per cassette. Names are vcrpy's, in camelCase. */
+/** Rewrites a request before it is matched and recorded; `null` leaves it unrecorded (it goes to the network). */
+export type BeforeRecordRequest = (request: Request) => Request | null
+/** Rewrites a response before it is recorded; `null` skips recording the interaction. */
+export type BeforeRecordResponse = (response: Response, request: Request) => Response | null
+
+/** Options that may be set on the VCR and overridden per cassette. Names are vcrpy's (and Ruby VCR's), in camelCase. */
 export interface CassetteOptions {
   /**
-   * When to replay and when to record; see `RECORD_MODES`.
+   * When to replay and when to record; see `RECORD_MODES`. The `VCR_RECORD_MODE`
+   * environment variable overrides it everywhere.
    * @default 'once'
    * @example { recordMode: 'new_episodes' }
    */
@@ -30,6 +40,107 @@ export interface CassetteOptions {
    * @example { allowPlaybackRepeats: true }
    */
   allowPlaybackRepeats?: boolean
+  /**
+   * Request headers to remove (a name) or replace (`[name, replacement]`) before matching and recording.
+   * @default []
+   * @example { filterHeaders: ['authorization', ['x-api-key', 'REDACTED']] }
+   */
+  filterHeaders?: readonly FilterSpec[]
+  /**
+   * Query parameters to remove or replace before matching and recording.
+   * @default []
+   * @example { filterQueryParameters: ['api_key'] }
+   */
+  filterQueryParameters?: readonly FilterSpec[]
+  /**
+   * Form or JSON body fields to remove or replace before matching and recording; Content-Length follows.
+   * @default []
+   * @example { filterPostDataParameters: [['password', '<PASSWORD>']] }
+   */
+  filterPostDataParameters?: readonly FilterSpec[]
+  /**
+   * Response headers to remove or replace before recording (vcrpy filters request headers only).
+   * @default []
+   * @example { filterResponseHeaders: ['set-cookie'] }
+   */
+  filterResponseHeaders?: readonly FilterSpec[]
+  /**
+   * Ruby VCR's `filter_sensitive_data`: each secret is written as its placeholder everywhere
+   * in the interaction, and the placeholder turned back into the live secret on playback.
+   * @default {}
+   * @example { sensitiveData: { '<TOKEN>': (request) => request.headers.get('authorization') } }
+   */
+  sensitiveData?: SensitiveData
+  /**
+   * Rewrites each request before matching and recording; `null` lets it through unrecorded.
+   * @default []
+   * @example { beforeRecordRequest: (request) => (request.path === '/health' ? null : request) }
+   */
+  beforeRecordRequest?: BeforeRecordRequest | readonly BeforeRecordRequest[]
+  /**
+   * Rewrites each response before recording; `null` skips recording that interaction.
+   * @default []
+   * @example { beforeRecordResponse: (response) => (response.status.code >= 500 ? null : response) }
+   */
+  beforeRecordResponse?: BeforeRecordResponse | readonly BeforeRecordResponse[]
+  /**
+   * Decode gzip, deflate, br (and zstd where Node has it) bodies before saving; drops
+   * `Content-Encoding` and corrects `Content-Length`, so the cassette is readable.
+   * @default false
+   * @example { decodeCompressedResponse: true }
+   */
+  decodeCompressedResponse?: boolean
+  /**
+   * Hosts whose requests always go to the network, in every mode, and are never recorded.
+   * @default []
+   * @example { ignoreHosts: ['telemetry.internal'] }
+   */
+  ignoreHosts?: readonly string[]
+  /**
+   * Treat localhost, 127.0.0.1, ::1 and 0.0.0.0 as ignored hosts.
+   * @default false
+   * @example { ignoreLocalhost: true }
+   */
+  ignoreLocalhost?: boolean
+  /**
+   * Save only the interactions this run played or recorded, dropping the rest.
+   * @default false
+   * @example { recordMode: 'new_episodes', dropUnusedRequests: true }
+   */
+  dropUnusedRequests?: boolean
+  /**
+   * When false, ejecting a cassette whose recorded interactions were not all played raises
+   * `UnusedInteractionsError` (unless the test itself failed). Ruby VCR's option.
+   * @default true
+   * @example { allowUnusedInteractions: false }
+   */
+  allowUnusedInteractions?: boolean
+  /**
+   * Milliseconds after which a recorded interaction is stale: it is not played but recorded
+   * anew (also in 'once'), and dropped from the file. Ruby VCR's `re_record_interval`.
+   * @default undefined (never stale)
+   * @example { reRecordInterval: 7 * 24 * 3600 * 1000 }
+   */
+  reRecordInterval?: number
+  /**
+   * Save what was recorded even when the function given to `useCassette` throws.
+   * @default true
+   * @example { recordOnException: false }
+   */
+  recordOnException?: boolean
+  /**
+   * Rewrites every cassette path before it is resolved, e.g. to add a suffix.
+   * @default undefined
+   * @example { pathTransformer: VCR.ensureSuffix('.yaml') }
+   */
+  pathTransformer?: (path: string) => string
+  /**
+   * Names the cassette of `vcr.withCassette(fn)` when no path is given, from the test function
+   * and the arguments the runner passed it. The default uses vitest's test name, else the function's name.
+   * @default (fn, args) => args[0]?.task?.name ?? fn.name
+   * @example { funcPathGenerator: (fn) => `cassettes/${fn.name}.yaml` }
+   */
+  funcPathGenerator?: (fn: (...args: never[]) => unknown, args: readonly unknown[]) => string
 }
 
 export interface VcrOptions extends CassetteOptions {
@@ -41,8 +152,31 @@ export interface VcrOptions extends CassetteOptions {
   cassetteLibraryDir?: string
 }
 
-const CASSETTE_OPTION_NAMES = ['recordMode', 'matchOn', 'serializer', 'allowPlaybackRepeats'] as const
+const CASSETTE_OPTION_NAMES = [
+  'recordMode',
+  'matchOn',
+  'serializer',
+  'allowPlaybackRepeats',
+  'filterHeaders',
+  'filterQueryParameters',
+  'filterPostDataParameters',
+  'filterResponseHeaders',
+  'sensitiveData',
+  'beforeRecordRequest',
+  'beforeRecordResponse',
+  'decodeCompressedResponse',
+  'ignoreHosts',
+  'ignoreLocalhost',
+  'dropUnusedRequests',
+  'allowUnusedInteractions',
+  'reRecordInterval',
+  'recordOnException',
+  'pathTransformer',
+  'funcPathGenerator',
+] as const satisfies readonly (keyof CassetteOptions)[]
 const VCR_OPTION_NAMES = [...CASSETTE_OPTION_NAMES, 'cassetteLibraryDir'] as const
+
+const LOCALHOST = ['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']
 
 /** What a cassette runs with once the VCR's options and the overrides are merged and checked. */
 export interface NormalizedCassetteOptions {
@@ -50,8 +184,20 @@ export interface NormalizedCassetteOptions {
   readonly matchers: readonly ResolvedMatcher[]
   readonly serializerName: string
   readonly serializer: Serializer
-  readonly allowPlaybackRepeats: boolean
   readonly persister: Persister
+  readonly allowPlaybackRepeats: boolean
+  readonly requestFilters: RequestFilters
+  readonly responseHeaderFilters: ResponseHeaderFilters
+  readonly sensitiveData: SensitiveDataFilter
+  readonly beforeRecordRequest: readonly BeforeRecordRequest[]
+  readonly beforeRecordResponse: readonly BeforeRecordResponse[]
+  readonly decodeCompressedResponse: boolean
+  /** Lower-case host names whose requests bypass the cassette. */
+  readonly ignoredHosts: ReadonlySet<string>
+  readonly dropUnusedRequests: boolean
+  readonly allowUnusedInteractions: boolean
+  readonly reRecordInterval: number | undefined
+  readonly recordOnException: boolean
 }
 
 export function assertKnownOptions(options: object, where: 'VCR' | 'cassette'): void {
@@ -59,7 +205,9 @@ export function assertKnownOptions(options: object, where: 'VCR' | 'cassette'): 
   const known: readonly string[] = where === 'VCR' ? VCR_OPTION_NAMES : CASSETTE_OPTION_NAMES
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
-      throw new InvalidOptionError(name, `Unknown ${where} option '${name}'. Known options: ${known.join(', ')}.`)
+      const camel = name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
+      const hint = camel !== name && known.includes(camel) ? ` Did you mean '${camel}'? vcrjs spells vcrpy's options in camelCase.` : ''
+      throw new InvalidOptionError(name, `Unknown ${where} option '${name}'.${hint} Known options: ${known.join(', ')}.`)
     }
   }
 }
@@ -76,15 +224,44 @@ export function normalizeCassetteOptions(
       `Unknown serializer '${serializerName}'. Known serializers: ${[...registries.serializers.keys()].join(', ')}. Register your own with vcr.registerSerializer('${serializerName}', { serialize, deserialize }).`,
     )
   }
-  if (options.allowPlaybackRepeats !== undefined && typeof options.allowPlaybackRepeats !== 'boolean') {
-    throw new InvalidOptionError('allowPlaybackRepeats', 'allowPlaybackRepeats must be true or false')
+  for (const name of ['allowPlaybackRepeats', 'decodeCompressedResponse', 'ignoreLocalhost', 'dropUnusedRequests', 'allowUnusedInteractions', 'recordOnException'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new InvalidOptionError(name, `${name} must be true or false`)
   }
+  for (const name of ['filterHeaders', 'filterQueryParameters', 'filterPostDataParameters', 'filterResponseHeaders', 'ignoreHosts'] as const) {
+    if (options[name] !== undefined && !Array.isArray(options[name])) {
+      throw new InvalidOptionError(name, `${name} must be an array, e.g. ${name}: ['authorization'] or [['authorization', 'REDACTED']]`)
+    }
+  }
+  const interval = options.reRecordInterval
+  if (interval !== undefined && !(typeof interval === 'number' && interval > 0)) {
+    throw new InvalidOptionError('reRecordInterval', 'reRecordInterval must be a positive number of milliseconds')
+  }
+  const environmentMode = process.env.VCR_RECORD_MODE
+  const ignoredHosts = new Set((options.ignoreHosts ?? []).map((host) => host.toLowerCase()))
+  if (options.ignoreLocalhost) for (const host of LOCALHOST) ignoredHosts.add(host)
   return {
-    recordMode: assertRecordMode(options.recordMode ?? 'once'),
+    recordMode: environmentMode ? assertRecordMode(environmentMode, 'VCR_RECORD_MODE') : assertRecordMode(options.recordMode ?? 'once'),
     matchers: registries.matchers.resolve(options.matchOn ?? DEFAULT_MATCH_ON),
     serializerName,
     serializer,
-    allowPlaybackRepeats: options.allowPlaybackRepeats ?? false,
     persister: registries.persister,
+    allowPlaybackRepeats: options.allowPlaybackRepeats ?? false,
+    requestFilters: new RequestFilters(options),
+    responseHeaderFilters: new ResponseHeaderFilters(options.filterResponseHeaders),
+    sensitiveData: new SensitiveDataFilter(options.sensitiveData),
+    beforeRecordRequest: list(options.beforeRecordRequest, 'beforeRecordRequest'),
+    beforeRecordResponse: list(options.beforeRecordResponse, 'beforeRecordResponse'),
+    decodeCompressedResponse: options.decodeCompressedResponse ?? false,
+    ignoredHosts,
+    dropUnusedRequests: options.dropUnusedRequests ?? false,
+    allowUnusedInteractions: options.allowUnusedInteractions ?? true,
+    reRecordInterval: interval,
+    recordOnException: options.recordOnException ?? true,
   }
+}
+
+function list<T>(value: T | readonly T[] | undefined, name: string): readonly T[] {
+  const hooks = value === undefined ? [] : Array.isArray(value) ? value : [value as T]
+  if (hooks.some((hook) => typeof hook !== 'function')) throw new InvalidOptionError(name, `${name} must be a function or a list of functions`)
+  return hooks
 }

@@ -48,6 +48,14 @@ export class Request {
     this.body = toBytes(init.body)
   }
 
+  /**
+   * `input` itself when it is a Request of this copy of @vcrjs/core, else a
+   * Request built from its fields (a RequestInit, or a Request of another copy).
+   */
+  static from(input: Request | RequestInit): Request {
+    return input instanceof Request ? input : new Request(input)
+  }
+
   /** vcrpy's name for `url`. */
   get uri(): string {
     return this.url

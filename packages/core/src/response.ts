@@ -24,4 +24,9 @@ export class Response {
     this.headers = new HttpHeaders(init.headers)
     this.body = toBytes(init.body) ?? Buffer.alloc(0)
   }
+
+  /** `input` itself when it is a Response of this copy of @vcrjs/core, else one built from its fields. */
+  static from(input: Response | ResponseInit): Response {
+    return input instanceof Response ? input : new Response(input)
+  }
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { Cassette } from './cassette.js'
+import { Cassette, EJECT_AFTER } from './cassette.js'
 import { pushInserted, runWithCassette } from './context.js'
 import { InvalidOptionError } from './errors.js'
 import { type MatcherFunction, MatcherRegistry } from './matchers.js'
@@ -80,12 +80,12 @@ export class VCR {
     try {
       result = await runWithCassette(cassette, () => fn(cassette))
     } catch (error) {
-      await cassette.eject().catch((ejectError: unknown) => {
+      await cassette[EJECT_AFTER]({ error }).catch((ejectError: unknown) => {
         if (error instanceof Error) (error as { suppressed?: unknown }).suppressed = ejectError
       })
       throw error
     }
-    await cassette.eject()
+    await cassette[EJECT_AFTER](undefined)
     return result
   }
 
@@ -106,24 +106,51 @@ export class VCR {
     path: string,
     overrides?: CassetteOptions,
   ): <A extends unknown[], T>(fn: (cassette: Cassette, ...args: A) => T | Promise<T>) => (...args: A) => Promise<T>
+  withCassette<A extends unknown[], T>(
+    fn: (cassette: Cassette, ...args: A) => T | Promise<T>,
+    overrides?: CassetteOptions,
+  ): (...args: A) => Promise<T>
   withCassette(
-    path: string,
-    fnOrOverrides?: ((cassette: Cassette, ...args: unknown[]) => unknown) | CassetteOptions,
+    pathOrFn: string | TestFunction,
+    fnOrOverrides?: TestFunction | CassetteOptions,
     overrides?: CassetteOptions,
   ): unknown {
     const wrap =
-      (fn: (cassette: Cassette, ...args: unknown[]) => unknown, options: CassetteOptions | undefined) =>
+      (path: string | undefined, fn: TestFunction, options: CassetteOptions | undefined) =>
       (...args: unknown[]) =>
-        this.useCassette(path, (cassette) => fn(cassette, ...args), options)
-    if (typeof fnOrOverrides === 'function') return wrap(fnOrOverrides, overrides)
-    return (fn: (cassette: Cassette, ...args: unknown[]) => unknown) => wrap(fn, fnOrOverrides)
+        this.useCassette(path ?? this.#generatedPath(fn, args, options), (cassette) => fn(cassette, ...args), options)
+    if (typeof pathOrFn === 'function') return wrap(undefined, pathOrFn, fnOrOverrides as CassetteOptions | undefined)
+    if (typeof fnOrOverrides === 'function') return wrap(pathOrFn, fnOrOverrides, overrides)
+    return (fn: TestFunction) => wrap(pathOrFn, fn, fnOrOverrides)
+  }
+
+  /**
+   * A `pathTransformer` that appends `suffix` unless the path already ends with it; vcrpy's `VCR.ensure_suffix`.
+   * @example new VCR({ pathTransformer: VCR.ensureSuffix('.yaml') })
+   */
+  static ensureSuffix(suffix: string): (path: string) => string {
+    return (path) => (path.endsWith(suffix) ? path : `${path}${suffix}`)
   }
 
   async #load(path: string, overrides: CassetteOptions): Promise<Cassette> {
     if (typeof path !== 'string' || path === '') throw new InvalidOptionError('path', 'A cassette needs a non-empty path, e.g. vcr.useCassette("users.yaml", ...)')
     assertKnownOptions(overrides, 'cassette')
     const options = this.#normalize(overrides)
-    return Cassette.load(resolve(this.#options.cassetteLibraryDir ?? process.cwd(), path), options)
+    const transform = overrides.pathTransformer ?? this.#options.pathTransformer
+    const transformed = transform ? transform(path) : path
+    return Cassette.load(resolve(this.#options.cassetteLibraryDir ?? process.cwd(), transformed), options)
+  }
+
+  #generatedPath(fn: (...args: never[]) => unknown, args: readonly unknown[], overrides: CassetteOptions | undefined): string {
+    const generate = overrides?.funcPathGenerator ?? this.#options.funcPathGenerator ?? defaultFuncPath
+    const path = generate(fn, args)
+    if (typeof path !== 'string' || path === '') {
+      throw new InvalidOptionError(
+        'funcPathGenerator',
+        'withCassette(fn) could not name the cassette: the test function has no name and the runner passed no test name. Pass a path, withCassette("name.yaml", fn), or set funcPathGenerator.',
+      )
+    }
+    return path
   }
 
   #normalize(overrides: CassetteOptions) {
@@ -132,6 +159,15 @@ export class VCR {
       { matchers: this.#matchers, serializers: this.#serializers, persister: this.#persister },
     )
   }
+}
+
+type TestFunction = (cassette: Cassette, ...args: unknown[]) => unknown
+
+/** vitest passes a context with the test's name; other runners pass nothing, so the function's own name is next. */
+function defaultFuncPath(fn: (...args: never[]) => unknown, args: readonly unknown[]): string {
+  const task = (args[0] as { task?: { name?: unknown } } | undefined)?.task
+  const name = typeof task?.name === 'string' ? task.name : fn.name
+  return name.trim().replace(/[^\w.-]+/g, '_')
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {

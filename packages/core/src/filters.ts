@@ -1,0 +1,151 @@
+import { HttpHeaders } from './headers.js'
+import { Request } from './request.js'
+
+/**
+ * What replaces a filtered value: a string, `null` to remove it, or a
+ * function of the name, the value and the request that returns either.
+ */
+export type FilterReplacement = string | null | ((name: string, value: string, request: Request) => string | null)
+
+/** A name to remove, or `[name, replacement]`; vcrpy's forms. */
+export type FilterSpec = string | readonly [name: string, replacement: FilterReplacement]
+
+interface CompiledFilter {
+  readonly replacement: FilterReplacement
+}
+
+/** Names are compared case-insensitively for headers and exactly for parameters, as vcrpy does. */
+function compile(specs: readonly FilterSpec[] | undefined, caseInsensitive: boolean): Map<string, CompiledFilter> {
+  const filters = new Map<string, CompiledFilter>()
+  for (const spec of specs ?? []) {
+    const [name, replacement] = typeof spec === 'string' ? [spec, null] : spec
+    filters.set(caseInsensitive ? name.toLowerCase() : name, { replacement })
+  }
+  return filters
+}
+
+function replace(filter: CompiledFilter, name: string, value: string, request: Request): string | null {
+  const { replacement } = filter
+  return typeof replacement === 'function' ? replacement(name, value, request) : replacement
+}
+
+function filterPairs(
+  pairs: Iterable<readonly [string, string]>,
+  filters: Map<string, CompiledFilter>,
+  caseInsensitive: boolean,
+  request: Request,
+): { pairs: [string, string][]; changed: boolean } {
+  const out: [string, string][] = []
+  let changed = false
+  for (const [name, value] of pairs) {
+    const filter = filters.get(caseInsensitive ? name.toLowerCase() : name)
+    if (!filter) {
+      out.push([name, value])
+      continue
+    }
+    const next = replace(filter, name, value, request)
+    changed ||= next !== value
+    if (next !== null) out.push([name, next])
+  }
+  return { pairs: out, changed }
+}
+
+/** The request filters of one cassette, compiled once. */
+export class RequestFilters {
+  readonly #headers: Map<string, CompiledFilter>
+  readonly #query: Map<string, CompiledFilter>
+  readonly #postData: Map<string, CompiledFilter>
+
+  constructor(options: {
+    filterHeaders?: readonly FilterSpec[] | undefined
+    filterQueryParameters?: readonly FilterSpec[] | undefined
+    filterPostDataParameters?: readonly FilterSpec[] | undefined
+  }) {
+    this.#headers = compile(options.filterHeaders, true)
+    this.#query = compile(options.filterQueryParameters, false)
+    this.#postData = compile(options.filterPostDataParameters, false)
+  }
+
+  get empty(): boolean {
+    return this.#headers.size === 0 && this.#query.size === 0 && this.#postData.size === 0
+  }
+
+  /** The request as it is matched and recorded: filtered headers, query and body, with a Content-Length that agrees. */
+  apply(request: Request): Request {
+    if (this.empty) return request
+    let url = request.url
+    let headers = request.headers
+    let body = request.body
+    if (this.#query.size > 0) {
+      const filtered = filterPairs(request.query, this.#query, false, request)
+      if (filtered.changed) {
+        const parsed = new URL(request.url)
+        parsed.search = new URLSearchParams(filtered.pairs).toString()
+        url = parsed.href
+      }
+    }
+    if (this.#headers.size > 0) {
+      const filtered = filterPairs(request.headers, this.#headers, true, request)
+      if (filtered.changed) headers = new HttpHeaders(filtered.pairs)
+    }
+    if (this.#postData.size > 0 && body !== null) {
+      const filteredBody = this.#filterBody(request)
+      if (filteredBody !== null) {
+        body = filteredBody
+        if (headers.has('content-length')) headers = new HttpHeaders(headers).set('Content-Length', String(body.length))
+      }
+    }
+    if (url === request.url && headers === request.headers && body === request.body) return request
+    return new Request({ method: request.method, url, headers, body })
+  }
+
+  /** Filters a form or JSON body; null when the body is neither or nothing changed. */
+  #filterBody(request: Request): Buffer | null {
+    const text = Buffer.from(request.body!).toString('utf8')
+    const type = (request.headers.get('content-type') ?? '').toLowerCase()
+    if (type.includes('json')) {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        return null
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null
+      const filtered = filterPairs(
+        Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const),
+        this.#postData,
+        false,
+        request,
+      )
+      if (!filtered.changed) return null
+      const original = parsed as Record<string, unknown>
+      const out: Record<string, unknown> = {}
+      for (const [name, value] of filtered.pairs) {
+        // Untouched values keep their JSON type; replaced ones become the replacement string.
+        const before = original[name]
+        out[name] = (typeof before === 'string' ? before : JSON.stringify(before)) === value ? before : value
+      }
+      return Buffer.from(JSON.stringify(out))
+    }
+    if (type.includes('application/x-www-form-urlencoded') || (type === '' && /^[^\s=&]+=[^\s]*$/.test(text))) {
+      const filtered = filterPairs(new URLSearchParams(text), this.#postData, false, request)
+      return filtered.changed ? Buffer.from(new URLSearchParams(filtered.pairs).toString()) : null
+    }
+    return null
+  }
+}
+
+/** `filterResponseHeaders`: the same forms, applied to a response's headers (which vcrpy does not filter). */
+export class ResponseHeaderFilters {
+  readonly #filters: Map<string, CompiledFilter>
+
+  constructor(specs: readonly FilterSpec[] | undefined) {
+    this.#filters = compile(specs, true)
+  }
+
+  apply(headers: HttpHeaders, request: Request): HttpHeaders {
+    if (this.#filters.size === 0) return headers
+    const filtered = filterPairs(headers, this.#filters, true, request)
+    return filtered.changed ? new HttpHeaders(filtered.pairs) : headers
+  }
+}

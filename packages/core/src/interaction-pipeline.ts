@@ -1,0 +1,47 @@
+import { decodeCompressedResponse } from './decode-compressed.js'
+import type { NormalizedCassetteOptions } from './options.js'
+import { Request } from './request.js'
+import { Response } from './response.js'
+import { SensitiveDataFilter } from './sensitive-data.js'
+
+/**
+ * What a cassette does to interactions on their way in and out, in vcrpy's
+ * order. The request a cassette matches and stores is the live request after
+ * the filters, the sensitive-data placeholders and `beforeRecordRequest`, so a
+ * filtered cassette still matches live requests.
+ */
+
+export function isIgnored(request: Request, options: NormalizedCassetteOptions): boolean {
+  return options.ignoredHosts.size > 0 && options.ignoredHosts.has(request.host.toLowerCase())
+}
+
+/** The live request as the cassette sees it; `null` when a hook says it is not to be recorded. */
+export function requestForCassette(live: Request, options: NormalizedCassetteOptions): Request | null {
+  let request: Request | null = options.requestFilters.apply(live)
+  if (!options.sensitiveData.empty) request = SensitiveDataFilter.request(request, options.sensitiveData.hiding(live))
+  for (const hook of options.beforeRecordRequest) {
+    if (request === null) break
+    const next = hook(request)
+    request = next === null ? null : Request.from(next)
+  }
+  return request
+}
+
+/** The real response as it will be stored; `null` when a hook says to skip recording it. */
+export function responseForCassette(real: Response, live: Request, options: NormalizedCassetteOptions): Response | null {
+  let response: Response | null = options.decodeCompressedResponse ? decodeCompressedResponse(real) : real
+  const headers = options.responseHeaderFilters.apply(response.headers, live)
+  if (headers !== response.headers) response = new Response({ status: response.status, headers, body: response.body })
+  if (!options.sensitiveData.empty) response = SensitiveDataFilter.response(response, options.sensitiveData.hiding(live))
+  for (const hook of options.beforeRecordResponse) {
+    if (response === null) break
+    const next = hook(response, live)
+    response = next === null ? null : Response.from(next)
+  }
+  return response
+}
+
+/** A recorded response as the client gets it: placeholders turned back into the live request's secrets. */
+export function responseForClient(recorded: Response, live: Request, options: NormalizedCassetteOptions): Response {
+  return options.sensitiveData.empty ? recorded : SensitiveDataFilter.response(recorded, options.sensitiveData.revealing(live))
+}
