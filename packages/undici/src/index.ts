@@ -1,1 +1,4 @@
-export {}
+export { VcrDispatcher, vcrDispatcher } from './vcr-dispatcher.js'
+export { vcrInterceptor } from './vcr-interceptor.js'
+export type { VcrDispatcherOptions } from './options.js'
+export { UnsupportedRequestError } from './errors.js'

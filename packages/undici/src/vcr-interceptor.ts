@@ -1,0 +1,62 @@
+import { type Cassette, handleRequest } from '@vcrjs/core'
+import type { Dispatcher } from 'undici'
+import { ClientResponder } from './client-responder.js'
+import { UnsupportedRequestError } from './errors.js'
+import { captureRequestBody } from './request-body.js'
+import { requestHeaderEntries } from './request-headers.js'
+import { requestUrl } from './request-url.js'
+import { RealRequestLink, sendReal } from './send-real.js'
+
+/**
+ * The vcrjs interceptor, in undici's interceptor shape
+ * `(dispatch) => (opts, handler) => boolean`. Every request it sees is
+ * replayed from the cassette or, when the cassette records it, sent on
+ * through `dispatch` (the rest of the chain) and recorded.
+ *
+ * @param cassette The cassette to record into and replay from. When omitted,
+ * each request uses the cassette of the innermost `vcr.useCassette` around it.
+ * @example
+ * import { Agent, setGlobalDispatcher } from 'undici'
+ * setGlobalDispatcher(new Agent().compose(vcrInterceptor()))
+ */
+export function vcrInterceptor(cassette?: Cassette): Dispatcher.DispatcherComposeInterceptor {
+  // undici 8's compose passes the composed dispatcher's origin as a second argument.
+  return (dispatch: Dispatcher.Dispatch, composedOrigin?: string | null): Dispatcher.Dispatch =>
+    (opts, handler) => {
+      const link = new RealRequestLink()
+      const responder = new ClientResponder(handler, (reason) => link.abort(reason))
+      responder.start()
+      if (responder.finished) return true
+      respond(cassette, dispatch, opts, composedOrigin, link).then(
+        (response) => responder.respond(response),
+        (error: Error) => responder.fail(error),
+      )
+      return true
+    }
+}
+
+async function respond(
+  cassette: Cassette | undefined,
+  dispatch: Dispatcher.Dispatch,
+  opts: Dispatcher.DispatchOptions,
+  composedOrigin: string | null | undefined,
+  link: RealRequestLink,
+) {
+  if (opts.upgrade || opts.method === 'CONNECT') {
+    throw new UnsupportedRequestError(
+      `vcrjs cannot record or replay an upgraded connection (${opts.method} ${opts.path}, upgrade: ${String(opts.upgrade)}); ` +
+        'send WebSocket and CONNECT requests through a dispatcher without vcrjs.',
+    )
+  }
+  const url = requestUrl(opts, composedOrigin)
+  const body = await captureRequestBody(opts.body)
+  const headers = requestHeaderEntries(opts.headers)
+  if (body.contentType && !headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['content-type', body.contentType])
+  return handleRequest({
+    cassette,
+    request: { method: opts.method, url, headers, body: body.bytes },
+    // The body was read to the end above, so the real request carries the captured bytes.
+    sendReal: () =>
+      sendReal(dispatch, { ...opts, ...(opts.origin ? {} : { origin: new URL(url).origin }), headers: headers.flat(), body: body.bytes }, link),
+  })
+}
