@@ -51,8 +51,8 @@ export const globalFetchWithDispatcherOption: ClientUnderTest = {
   async send({ url, method, headers, body }, cassette) {
     const dispatcher = vcrDispatcher(cassette)
     try {
-      // Node's fetch takes undici's `dispatcher` option, which its RequestInit type does not declare.
-      const init = { method, headers, body, dispatcher } as RequestInit
+      // @types/node types `dispatcher` with the undici-types of Node's bundled undici 6, which undici 7's Dispatcher type does not satisfy.
+      const init = { method, headers, body, dispatcher } as unknown as RequestInit
       return await fromFetchResponse(await fetch(url, init))
     } finally {
       await dispatcher.close()

@@ -1,7 +1,11 @@
+import type { AdapterOptions } from '@vcrjs/core'
 import type { Dispatcher } from 'undici'
 
-/** Options of `vcrDispatcher`. */
-export interface VcrDispatcherOptions {
+/**
+ * Options of `vcrDispatcher`. `allowHttpWithoutCassette` (from @vcrjs/core)
+ * decides what a request outside any cassette does.
+ */
+export interface VcrDispatcherOptions extends AdapterOptions {
   /**
    * The dispatcher that performs the requests the cassette records (and every
    * request when no cassette is in use). Give your own to keep its TLS, proxy

@@ -3,7 +3,7 @@ import { Agent, Dispatcher, errors } from 'undici'
 import type { VcrDispatcherOptions } from './options.js'
 import { vcrInterceptor } from './vcr-interceptor.js'
 
-const OPTION_NAMES = ['realDispatcher'] as const
+const OPTION_NAMES = ['realDispatcher', 'allowHttpWithoutCassette'] as const
 const CASSETTE_HANDLE = Symbol.for('vcrjs.cassette.handle')
 
 /**
@@ -24,7 +24,7 @@ export class VcrDispatcher extends Dispatcher {
     this.#ownsReal = options.realDispatcher === undefined
     const real = options.realDispatcher ?? new Agent()
     this.#real = real
-    this.#dispatch = vcrInterceptor(cassette)((opts, handler) => real.dispatch(opts, handler))
+    this.#dispatch = vcrInterceptor(cassette, { allowHttpWithoutCassette: options.allowHttpWithoutCassette })((opts, handler) => real.dispatch(opts, handler))
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {

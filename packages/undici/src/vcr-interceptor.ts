@@ -1,4 +1,4 @@
-import { type Cassette, handleRequest } from '@vcrjs/core'
+import { type AdapterOptions, type Cassette, handleRequest } from '@vcrjs/core'
 import type { Dispatcher } from 'undici'
 import { ClientResponder } from './client-responder.js'
 import { UnsupportedRequestError } from './errors.js'
@@ -15,11 +15,13 @@ import { RealRequestLink, sendReal } from './send-real.js'
  *
  * @param cassette The cassette to record into and replay from. When omitted,
  * each request uses the cassette of the innermost `vcr.useCassette` around it.
+ * @param options `allowHttpWithoutCassette: false` makes a request outside any
+ * cassette fail with `NoCassetteError` instead of reaching the network (default `true`).
  * @example
  * import { Agent, setGlobalDispatcher } from 'undici'
  * setGlobalDispatcher(new Agent().compose(vcrInterceptor()))
  */
-export function vcrInterceptor(cassette?: Cassette): Dispatcher.DispatcherComposeInterceptor {
+export function vcrInterceptor(cassette?: Cassette, options: AdapterOptions = {}): Dispatcher.DispatcherComposeInterceptor {
   // undici 8's compose passes the composed dispatcher's origin as a second argument.
   return (dispatch: Dispatcher.Dispatch, composedOrigin?: string | null): Dispatcher.Dispatch =>
     (opts, handler) => {
@@ -27,7 +29,7 @@ export function vcrInterceptor(cassette?: Cassette): Dispatcher.DispatcherCompos
       const responder = new ClientResponder(handler, (reason) => link.abort(reason))
       responder.start()
       if (responder.finished) return true
-      respond(cassette, dispatch, opts, composedOrigin, link).then(
+      respond({ cassette, options, dispatch, opts, composedOrigin, link }).then(
         (response) => responder.respond(response),
         (error: Error) => responder.fail(error),
       )
@@ -35,13 +37,17 @@ export function vcrInterceptor(cassette?: Cassette): Dispatcher.DispatcherCompos
     }
 }
 
-async function respond(
-  cassette: Cassette | undefined,
-  dispatch: Dispatcher.Dispatch,
-  opts: Dispatcher.DispatchOptions,
-  composedOrigin: string | null | undefined,
-  link: RealRequestLink,
-) {
+interface Dispatched {
+  cassette: Cassette | undefined
+  options: AdapterOptions
+  /** The rest of the chain: the real dispatcher, or what `compose()` put below the interceptor. */
+  dispatch: Dispatcher.Dispatch
+  opts: Dispatcher.DispatchOptions
+  composedOrigin: string | null | undefined
+  link: RealRequestLink
+}
+
+async function respond({ cassette, options, dispatch, opts, composedOrigin, link }: Dispatched) {
   if (opts.upgrade || opts.method === 'CONNECT') {
     throw new UnsupportedRequestError(
       `vcrjs cannot record or replay an upgraded connection (${opts.method} ${opts.path}, upgrade: ${String(opts.upgrade)}); ` +
@@ -54,6 +60,7 @@ async function respond(
   if (body.contentType && !headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['content-type', body.contentType])
   return handleRequest({
     cassette,
+    allowHttpWithoutCassette: options.allowHttpWithoutCassette,
     request: { method: opts.method, url, headers, body: body.bytes },
     // The body was read to the end above, so the real request carries the captured bytes.
     sendReal: () =>
