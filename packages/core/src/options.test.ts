@@ -318,7 +318,7 @@ describe('more options', () => {
     const vcr = new VCR({ cassetteLibraryDir: dir, pathTransformer: VCR.ensureSuffix('.yaml') })
     await vcr.useCassette('named', (c) => send(c, { method: 'GET', url: 'http://h.test/a' }))
     await vcr.useCassette('already.yaml', (c) => send(c, { method: 'GET', url: 'http://h.test/a' }))
-    const path = await vcr.withCassette(async (cassette) => cassette.path)(context)
+    const path = await vcr.withCassette(async (cassette, _context: typeof context) => cassette.path)(context)
     expect(path).toBe(join(dir, 'pathTransformer_with_VCR.ensureSuffix_and_withCassette_naming_the_cassette_after_the_vitest_test.yaml'))
     const custom = await vcr.withCassette(async (cassette) => cassette.path, { funcPathGenerator: () => 'custom/path' })()
     expect(custom).toBe(join(dir, 'custom/path.yaml'))
