@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { type Cassette, type CassetteOptions, VCR } from '@vcrjs/core'
 import { describe, expect, it } from 'vitest'
 import { expectNoMatch } from '../support/errors.js'
-import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, startTestServer, type TestServer, UTF8_BODY } from '../support/server.js'
+import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, LOGIN_TOKEN, startTestServer, type TestServer, UTF8_BODY } from '../support/server.js'
 import { tempCassetteDir } from '../support/temp.js'
 
 /** A request as a scenario states it; `path` is resolved against the test server. */
@@ -42,7 +42,7 @@ export interface ClientUnderTest {
 export function defineConformanceSuite(client: ClientUnderTest): void {
   describe(`conformance: ${client.id}`, () => {
     /** Records `requests` into a fresh cassette, stops the server, replays them offline, and returns both runs. */
-    async function recordThenReplay(requests: ScenarioRequest[], options: CassetteOptions = {}) {
+    async function recordThenReplay(requests: ScenarioRequest[], options: CassetteOptions = {}, { sameHeaders = true } = {}) {
       const server = await startTestServer()
       const dir = await tempCassetteDir()
       const vcr = new VCR({ cassetteLibraryDir: dir, ...options })
@@ -55,7 +55,8 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
       const hits = server.hits
       const replayed = await vcr.useCassette('scenario.yaml', (cassette) => sendAll(server, requests, cassette), { recordMode: 'none' })
       expect(server.hits, 'replay must not reach the server').toBe(hits)
-      expect(replayed).toEqual(live)
+      if (sameHeaders) expect(replayed).toEqual(live)
+      else expect(replayed.map(({ status, body }) => ({ status, body }))).toEqual(live.map(({ status, body }) => ({ status, body })))
       const file = await readFile(join(dir, 'scenario.yaml'), 'utf8')
       return { live, replayed, file, hits }
     }
@@ -218,6 +219,72 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         const file = await readFile(join(dir, 'all.yaml'), 'utf8')
         expect(file.match(/- request:/g)).toHaveLength(1)
         expect(file).toContain('{"count":2}')
+      })
+    })
+
+    describe('options', () => {
+      it('filtered secrets never reach the cassette file, and replay still succeeds', async () => {
+        const secrets = { authorization: 'Bearer sk_test_4eC39HqLyjWDarjtT1zdp7dc', apiKey: 'ak_9f8e7d6c5b4a', password: 'correct horse battery staple' }
+        const login: ScenarioRequest = {
+          method: 'POST',
+          path: `/login?api_key=${secrets.apiKey}&lang=en`,
+          headers: { authorization: secrets.authorization, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ user: 'alice', password: secrets.password }).toString(),
+        }
+        const { live, file } = await recordThenReplay([login], {
+          filterHeaders: ['authorization'],
+          filterQueryParameters: ['api_key'],
+          filterPostDataParameters: [['password', '<PASSWORD>']],
+          sensitiveData: { '<LOGIN_TOKEN>': LOGIN_TOKEN },
+        })
+        expect(JSON.parse(live[0]!.body.toString())).toEqual({ token: LOGIN_TOKEN, user: 'alice' })
+        const bytes = Buffer.from(file)
+        for (const secret of [secrets.authorization, secrets.apiKey, secrets.password, encodeURIComponent(secrets.password), 'correct+horse', LOGIN_TOKEN]) {
+          expect(bytes.includes(secret), `cassette contains ${secret}`).toBe(false)
+        }
+        expect(file).toContain('<LOGIN_TOKEN>')
+        expect(file).toContain('lang=en')
+      })
+
+      it('decodeCompressedResponse stores a readable body that the client replays as uncompressed', async () => {
+        // The stored response is no longer the wire response: no Content-Encoding, a longer Content-Length.
+        const { live, replayed, file } = await recordThenReplay([{ path: '/gzip' }], { decodeCompressedResponse: true }, { sameHeaders: false })
+        expect(live[0]!.body.toString()).toBe(COMPRESSED_JSON)
+        expect(replayed[0]!.headers['content-encoding']).toBeUndefined()
+        expect(replayed[0]!.headers['content-length']).toEqual([String(Buffer.byteLength(COMPRESSED_JSON))])
+        expect(file).not.toContain('Content-Encoding')
+        expect(file).not.toContain('!!binary')
+        expect(file).toContain('"compressed":true')
+      })
+
+      it('ignoreLocalhost sends requests to the network in every mode and records nothing', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none', ignoreLocalhost: true })
+        const counts = await vcr.useCassette('ignored.yaml', async (cassette) => [
+          JSON.parse((await client.send({ url: server.url('/counter') }, cassette)).body.toString()).count,
+          JSON.parse((await client.send({ url: server.url('/counter') }, cassette)).body.toString()).count,
+        ])
+        await server.close()
+        expect(counts).toEqual([1, 2])
+        await expect(readFile(join(dir, 'ignored.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+      })
+
+      it('allowPlaybackRepeats replays the last recorded response again', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir })
+        await vcr.useCassette('repeat.yaml', (cassette) => client.send({ url: server.url('/counter') }, cassette))
+        await server.close()
+        const counts = await vcr.useCassette(
+          'repeat.yaml',
+          async (cassette) => [
+            JSON.parse((await client.send({ url: server.url('/counter') }, cassette)).body.toString()).count,
+            JSON.parse((await client.send({ url: server.url('/counter') }, cassette)).body.toString()).count,
+          ],
+          { allowPlaybackRepeats: true, recordMode: 'none' },
+        )
+        expect(counts).toEqual([1, 1])
       })
     })
 

@@ -20,6 +20,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
  * - `GET /cookies`: two `Set-Cookie` headers
  * - `* /echo`: JSON with the method, path, query, headers and the body (base64)
  * - `GET /slow?ms=...`: answers after a delay (for aborts and timeouts)
+ * - `POST /login`: `{"token": LOGIN_TOKEN}`, echoing nothing of the request (for secret filtering)
  */
 export interface TestServer {
   /** `http://127.0.0.1:<port>` */
@@ -36,6 +37,7 @@ export interface TestServer {
 export const JSON_BODY = '{"hello":"world"}'
 export const UTF8_BODY = 'Grüße aus Köln — 東京 🚀\n'
 export const BINARY_BODY = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
+export const LOGIN_TOKEN = 'tok_live_5f3a9c2e71'
 export const COMPRESSED_JSON = JSON.stringify({ compressed: true, items: Array.from({ length: 20 }, (_, i) => `item-${i}`) })
 
 export async function startTestServer(): Promise<TestServer> {
@@ -130,6 +132,9 @@ function route(req: IncomingMessage, res: ServerResponse, body: Buffer, nextCoun
         body: body.toString('base64'),
       }),
     )
+  }
+  if (path === '/login') {
+    return send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ token: LOGIN_TOKEN, user: 'alice' }))
   }
   if (path === '/slow') {
     const timer = setTimeout(() => send(res, 200, { 'Content-Type': 'text/plain' }, 'slow'), Number(url.searchParams.get('ms') ?? 1000))
