@@ -1,9 +1,18 @@
+import { createHmac } from 'node:crypto'
 import { once } from 'node:events'
+import { readFile, writeFile } from 'node:fs/promises'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Cassette } from '@vcrjs/core'
-import { vcrHooks } from '@vcrjs/got'
-import got from 'got'
+import { join } from 'node:path'
+import { PassThrough, Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { type Cassette, CannotOverwriteExistingCassetteError, VCR } from '@vcrjs/core'
+import { UnreadableGotStreamBodyError, vcrHooks } from '@vcrjs/got'
+import got, { type BeforeRequestHook, HTTPError, type Method, RequestError } from 'got'
+import { describe, expect, it } from 'vitest'
 import { type ClientResponse, type ClientUnderTest, defineConformanceSuite } from './conformance/suite.js'
+import { expectNoMatch } from './support/errors.js'
+import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, startTestServer, UTF8_BODY } from './support/server.js'
+import { tempCassetteDir } from './support/temp.js'
 
 /** The headers as got hands them to its caller, in the suite's form. */
 function headersOf(headers: IncomingHttpHeaders): Record<string, string[]> {
@@ -18,7 +27,7 @@ const gotPromise: ClientUnderTest = {
   id: 'got',
   async send({ method = 'GET', url, headers, body }, cassette?: Cassette): Promise<ClientResponse> {
     const client = got.extend({ hooks: vcrHooks(cassette), throwHttpErrors: false })
-    const response = await client(url, { method, headers, body, responseType: 'buffer' })
+    const response = await client(url, { method: method as Method, headers, body, responseType: 'buffer' })
     return { status: response.statusCode, headers: headersOf(response.headers), body: Buffer.from(response.body) }
   },
 }
@@ -27,7 +36,7 @@ const gotStream: ClientUnderTest = {
   id: 'got.stream',
   async send({ method = 'GET', url, headers, body }, cassette?: Cassette): Promise<ClientResponse> {
     const client = got.extend({ hooks: vcrHooks(cassette), throwHttpErrors: false })
-    const stream = client.stream(url, { method, headers, body })
+    const stream = client.stream(url, { method: method as Method, headers, body })
     const [[response], chunks] = await Promise.all([once(stream, 'response'), stream.toArray()])
     const { statusCode, headers: received } = response as { statusCode: number; headers: IncomingHttpHeaders }
     return { status: statusCode, headers: headersOf(received), body: Buffer.concat(chunks as Uint8Array[]) }
@@ -36,3 +45,276 @@ const gotStream: ClientUnderTest = {
 
 defineConformanceSuite(gotPromise)
 defineConformanceSuite(gotStream)
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected the request to fail')
+}
+
+describe('got: retries', () => {
+  it('records each attempt as its own interaction, and replays the retries without waiting out the back-off', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks(), retry: { limit: 2 } })
+    const recorded = await vcr.useCassette('retries.yaml', () =>
+      rejection(client(server.url('/status/503'), { retry: { backoffLimit: 10 } })),
+    )
+    await server.close()
+    expect(server.hits).toBe(3)
+    expect(recorded).toBeInstanceOf(HTTPError)
+    const file = await readFile(join(dir, 'retries.yaml'), 'utf8')
+    expect(file.match(/- request:/g)).toHaveLength(3)
+
+    const started = performance.now()
+    const { error, playCount } = await vcr.useCassette(
+      'retries.yaml',
+      async (cassette) => ({ error: await rejection(client(server.url('/status/503'))), playCount: cassette.playCount }),
+      { recordMode: 'none' },
+    )
+    // got's own back-off before the two retries is 1 s then 2 s.
+    expect(performance.now() - started).toBeLessThan(900)
+    expect(error).toBeInstanceOf(HTTPError)
+    expect((error as HTTPError).response.statusCode).toBe(503)
+    expect((error as HTTPError).response.retryCount).toBe(2)
+    expect(playCount).toBe(3)
+    expect(server.hits).toBe(3)
+  })
+
+  it('skipRetryBackoffOnReplay: false keeps got delays on replay', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({
+      hooks: vcrHooks(undefined, { skipRetryBackoffOnReplay: false }),
+      retry: { limit: 2, backoffLimit: 200 },
+    })
+    await vcr.useCassette('slow-retries.yaml', () => rejection(client(server.url('/status/503'))))
+    await server.close()
+    const started = performance.now()
+    const error = await vcr.useCassette('slow-retries.yaml', () => rejection(client(server.url('/status/503'))), { recordMode: 'none' })
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390)
+    expect((error as HTTPError).response.retryCount).toBe(2)
+  })
+})
+
+describe('got: pagination', () => {
+  it('got.paginate records every page and replays them offline', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks() })
+    const allPages = () =>
+      client.paginate.all<number, string>(server.url('/counter?page=1'), {
+        pagination: {
+          transform: (response) => [JSON.parse(response.body).count as number],
+          paginate: ({ response }) => {
+            const page = Number(new URL(response.url).searchParams.get('page'))
+            return page < 3 ? { url: new URL(`/counter?page=${page + 1}`, server.origin) } : false
+          },
+        },
+      })
+    const live = await vcr.useCassette('pages.yaml', allPages)
+    await server.close()
+    const replayed = await vcr.useCassette('pages.yaml', allPages, { recordMode: 'none' })
+    expect(live).toEqual([1, 2, 3])
+    expect(replayed).toEqual(live)
+    expect(server.hits).toBe(3)
+    expect(await readFile(join(dir, 'pages.yaml'), 'utf8')).toContain('/counter?page=3')
+  })
+})
+
+describe('got: hook order', () => {
+  /** A request-signing hook, as an API client would add it. */
+  const signWith =
+    (key: string): BeforeRequestHook =>
+    (options) => {
+      const body = typeof options.body === 'string' ? options.body : ''
+      options.headers['x-signature'] = createHmac('sha256', key).update(`${options.method} ${options.url!.pathname} ${body}`).digest('hex')
+    }
+
+  it('a signing hook added after the vcr hook runs first: its header is sent, recorded and matched', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    vcr.registerMatcher('signature', (r1, r2) => r1.headers.get('x-signature') === r2.headers.get('x-signature'))
+    const matchOn = ['method', 'uri', 'signature']
+    const clientSignedWith = (key: string) => got.extend({ hooks: vcrHooks() }).extend({ hooks: { beforeRequest: [signWith(key)] } })
+    const post = (key: string) => clientSignedWith(key).post(server.url('/echo'), { json: { amount: 10 } }).json<{ headers: Record<string, string> }>()
+    const expected = createHmac('sha256', 'k1').update('POST /echo {"amount":10}').digest('hex')
+
+    const live = await vcr.useCassette('signed.yaml', () => post('k1'), { matchOn })
+    await server.close()
+    expect(live.headers['x-signature']).toBe(expected)
+    expect(await readFile(join(dir, 'signed.yaml'), 'utf8')).toContain(expected)
+
+    const replayed = await vcr.useCassette('signed.yaml', () => post('k1'), { matchOn, recordMode: 'none' })
+    expect(replayed.headers['x-signature']).toBe(expected)
+    const wrongKey = await vcr.useCassette('signed.yaml', () => expectNoMatch(post('k2')), { matchOn, recordMode: 'none' })
+    expect(wrongKey.message).toMatch(/matcher failed: signature/)
+    expect(server.hits).toBe(1)
+  })
+})
+
+describe('got: responses and errors', () => {
+  it('a replayed 404 rejects with got HTTPError carrying the response', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks() })
+    await vcr.useCassette('404.yaml', () => rejection(client(server.url('/status/404'))))
+    await server.close()
+    const error = await vcr.useCassette('404.yaml', () => rejection(client(server.url('/status/404'))), { recordMode: 'none' })
+    expect(error).toBeInstanceOf(HTTPError)
+    expect((error as HTTPError).message).toContain('404')
+    expect((error as HTTPError).response.statusCode).toBe(404)
+    expect((error as HTTPError).response.body).toBe('status 404')
+    expect(server.hits).toBe(1)
+  })
+
+  it('responseType json and text, and .json() / .text(), read the replayed body', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks() })
+    const readAll = async () => [
+      (await client(server.url('/json'), { responseType: 'json' })).body,
+      await client(server.url('/gzip')).json(),
+      (await client(server.url('/utf8'), { responseType: 'text' })).body,
+      await client(server.url('/br')).text(),
+    ]
+    const live = await vcr.useCassette('types.yaml', readAll)
+    await server.close()
+    const replayed = await vcr.useCassette('types.yaml', readAll, { recordMode: 'none' })
+    expect(replayed).toEqual(live)
+    expect(replayed).toEqual([JSON.parse(JSON_BODY), JSON.parse(COMPRESSED_JSON), UTF8_BODY, COMPRESSED_JSON])
+  })
+
+  it('a request with no recorded match fails with a got RequestError whose cause is CannotOverwriteExistingCassetteError', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none' })
+    const client = got.extend({ hooks: vcrHooks() })
+    const [promised, streamed] = await vcr.useCassette('empty.yaml', async () => [
+      await rejection(client(server.url('/json'))),
+      await rejection(client.stream(server.url('/json')).toArray()),
+    ])
+    await server.close()
+    for (const error of [promised, streamed]) {
+      expect(error).toBeInstanceOf(RequestError)
+      expect((error as RequestError).cause).toBeInstanceOf(CannotOverwriteExistingCassetteError)
+      expect((error as RequestError).message).toContain(`GET ${server.url('/json')}`)
+    }
+    expect(server.hits).toBe(0)
+  })
+
+  it("a recorded Content-Length that disagrees with the cassette's body follows the body (got's strictContentLength)", async () => {
+    const dir = await tempCassetteDir()
+    await writeFile(
+      join(dir, 'edited.yaml'),
+      [
+        'interactions:',
+        '- request:',
+        '    body: null',
+        '    headers: {}',
+        '    method: GET',
+        '    uri: http://127.0.0.1:9/edited',
+        '  response:',
+        '    body:',
+        "      string: 'shortened by hand'",
+        '    headers:',
+        '      Content-Length:',
+        "      - '999'",
+        '    status:',
+        '      code: 200',
+        '      message: OK',
+        'version: 1',
+        '',
+      ].join('\n'),
+    )
+    const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none' })
+    const client = got.extend({ hooks: vcrHooks(), strictContentLength: true })
+    const response = await vcr.useCassette('edited.yaml', () => client('http://127.0.0.1:9/edited'))
+    expect(response.body).toBe('shortened by hand')
+    expect(response.headers['content-length']).toBe(String('shortened by hand'.length))
+  })
+})
+
+describe('got: request bodies', () => {
+  it('string, Buffer, json, form, a Readable and an async generator are recorded and matched by their bytes', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir, matchOn: ['method', 'uri', 'body'] })
+    const client = got.extend({ hooks: vcrHooks() })
+    const url = server.url('/echo')
+    async function* generated() {
+      yield 'from '
+      yield Buffer.from('a generator')
+    }
+    const sendAll = async () => {
+      const echoes = await Promise.all([
+        client.post(url, { body: 'plain text' }),
+        client.put(url, { body: BINARY_BODY }),
+        client.post(url, { json: { name: 'vcrjs' } }),
+        client.post(url, { form: { a: '1', b: 'two words' } }),
+        client.post(url, { body: Readable.from([Buffer.from('from '), Buffer.from('a stream')]) }),
+        client.post(url, { body: generated() }),
+        client.stream.post(url, { body: Readable.from([Buffer.from('into got.stream')]) }).toArray(),
+      ])
+      return echoes.map((echo) => {
+        const text = 'body' in echo ? echo.body : Buffer.concat(echo as Uint8Array[]).toString()
+        return Buffer.from(JSON.parse(text).body as string, 'base64')
+      })
+    }
+    const live = await vcr.useCassette('bodies.yaml', sendAll)
+    await server.close()
+    const replayed = await vcr.useCassette('bodies.yaml', sendAll, { recordMode: 'none' })
+    expect(replayed).toEqual(live)
+    expect(live.map((body) => body.toString('latin1'))).toEqual([
+      'plain text',
+      BINARY_BODY.toString('latin1'),
+      '{"name":"vcrjs"}',
+      'a=1&b=two+words',
+      'from a stream',
+      'from a generator',
+      'into got.stream',
+    ])
+    expect(server.hits).toBe(7)
+    const file = await readFile(join(dir, 'bodies.yaml'), 'utf8')
+    for (const body of ['plain text', 'a=1&b=two+words', 'from a stream', 'from a generator']) expect(file).toContain(body)
+  })
+
+  it('a body written into got.stream() is refused with an error that says to pass it as `body`', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks() })
+    const error = await vcr.useCassette('duplex.yaml', () =>
+      rejection(pipeline(Readable.from(['written into the stream']), client.stream.post(server.url('/echo')), new PassThrough())),
+    )
+    await server.close()
+    expect((error as RequestError).cause).toBeInstanceOf(UnreadableGotStreamBodyError)
+    expect((error as RequestError).message).toContain('Pass the body as the `body` option')
+    expect(server.hits).toBe(0)
+  })
+})
+
+describe('got: recording', () => {
+  it("got's timeout.request bounds the real request while recording, and nothing is recorded", async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks(), retry: { limit: 0 } })
+    const started = performance.now()
+    const error = await vcr.useCassette('timeout.yaml', () => rejection(client(server.url('/slow?ms=3000'), { timeout: { request: 200 } })))
+    expect(performance.now() - started).toBeLessThan(2000)
+    await server.close()
+    expect(error).toBeInstanceOf(RequestError)
+    expect((error as RequestError).code).toBe('ETIMEDOUT')
+    await expect(readFile(join(dir, 'timeout.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
