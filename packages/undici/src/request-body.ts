@@ -13,16 +13,20 @@ export interface CapturedBody {
  * Reads a dispatch body of any kind undici accepts into bytes. fetch hands
  * the dispatcher an async iterable of its serialised body (strings,
  * URLSearchParams and FormData included); `undici.request` hands over what the
- * caller passed.
+ * caller passed. Stops at the next chunk once `signal` aborts.
  */
-export async function captureRequestBody(body: unknown): Promise<CapturedBody> {
+export async function captureRequestBody(body: unknown, signal: AbortSignal): Promise<CapturedBody> {
   if (body === null || body === undefined) return { bytes: null }
   if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { bytes: orNull(chunkBytes(body)) }
   if (body instanceof Blob) return withType(Buffer.from(await body.arrayBuffer()), body.type)
   if (isFormData(body)) return serializeFormData(body)
   if (isIterable(body)) {
     const chunks: Buffer[] = []
-    for await (const chunk of body) chunks.push(chunkBytes(chunk))
+    for await (const chunk of body) {
+      // Leaving the loop closes the stream, as undici does with the body of an aborted request.
+      signal.throwIfAborted()
+      chunks.push(chunkBytes(chunk))
+    }
     return { bytes: orNull(Buffer.concat(chunks)) }
   }
   throw new UnsupportedRequestError(

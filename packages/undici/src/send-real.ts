@@ -1,34 +1,15 @@
 import { HttpHeaders, type ResponseInit } from '@vcrjs/core'
 import type { Dispatcher } from 'undici'
-
-/** Lets the client's abort reach a real request that may not have started yet. */
-export class RealRequestLink {
-  #controller: Dispatcher.DispatchController | undefined
-  #reason: Error | undefined
-
-  get reason(): Error | undefined {
-    return this.#reason
-  }
-
-  attach(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller
-    if (this.#reason) controller.abort(this.#reason)
-  }
-
-  abort(reason: Error): void {
-    this.#reason ??= reason
-    this.#controller?.abort(reason)
-  }
-}
+import type { AbortLink } from './abort-link.js'
 
 /**
  * Performs the request through the real dispatcher and resolves to the
  * response with its body as raw wire bytes: undici decodes nothing below
  * fetch, so a gzip body stays gzip. Rejects with the network error as is.
  */
-export function sendReal(dispatch: Dispatcher.Dispatch, opts: Dispatcher.DispatchOptions, link: RealRequestLink): Promise<ResponseInit> {
+export function sendReal(dispatch: Dispatcher.Dispatch, opts: Dispatcher.DispatchOptions, link: AbortLink): Promise<ResponseInit> {
   return new Promise((resolve, reject) => {
-    if (link.reason) return reject(link.reason)
+    if (link.signal.aborted) return reject(link.signal.reason)
     const chunks: Buffer[] = []
     let head: Pick<ResponseInit, 'status' | 'headers'> | undefined
     const handler: Dispatcher.DispatchHandler = {

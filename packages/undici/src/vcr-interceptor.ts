@@ -1,11 +1,12 @@
 import { type AdapterOptions, type Cassette, handleRequest } from '@vcrjs/core'
 import type { Dispatcher } from 'undici'
+import { AbortLink } from './abort-link.js'
 import { ClientResponder } from './client-responder.js'
 import { UnsupportedRequestError } from './errors.js'
 import { captureRequestBody } from './request-body.js'
 import { requestHeaderEntries } from './request-headers.js'
 import { requestUrl } from './request-url.js'
-import { RealRequestLink, sendReal } from './send-real.js'
+import { sendReal } from './send-real.js'
 
 /**
  * The vcrjs interceptor, in undici's interceptor shape
@@ -25,7 +26,7 @@ export function vcrInterceptor(cassette?: Cassette, options: AdapterOptions = {}
   // undici 8's compose passes the composed dispatcher's origin as a second argument.
   return (dispatch: Dispatcher.Dispatch, composedOrigin?: string | null): Dispatcher.Dispatch =>
     (opts, handler) => {
-      const link = new RealRequestLink()
+      const link = new AbortLink()
       const responder = new ClientResponder(handler, (reason) => link.abort(reason))
       responder.start()
       if (responder.finished) return true
@@ -44,7 +45,7 @@ interface Dispatched {
   dispatch: Dispatcher.Dispatch
   opts: Dispatcher.DispatchOptions
   composedOrigin: string | null | undefined
-  link: RealRequestLink
+  link: AbortLink
 }
 
 async function respond({ cassette, options, dispatch, opts, composedOrigin, link }: Dispatched) {
@@ -55,7 +56,9 @@ async function respond({ cassette, options, dispatch, opts, composedOrigin, link
     )
   }
   const url = requestUrl(opts, composedOrigin)
-  const body = await captureRequestBody(opts.body)
+  const body = await captureRequestBody(opts.body, link.signal)
+  // An abort while the body was read must not reach the cassette: nothing is played or recorded for it.
+  link.signal.throwIfAborted()
   const headers = requestHeaderEntries(opts.headers)
   if (body.contentType && !headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['content-type', body.contentType])
   return handleRequest({
