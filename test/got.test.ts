@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { once } from 'node:events'
 import { readFile, writeFile } from 'node:fs/promises'
-import type { IncomingHttpHeaders } from 'node:http'
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -288,6 +288,23 @@ describe('got: request bodies', () => {
     for (const body of ['plain text', 'a=1&b=two+words', 'from a stream', 'from a generator']) expect(file).toContain(body)
   })
 
+  it('a 307 redirect sends the body again, and both hops are recorded with it', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir, matchOn: ['method', 'uri', 'body'] })
+    const client = got.extend({ hooks: vcrHooks() })
+    const send = () => client.post(server.url('/redirect-to?status=307&location=/echo'), { body: 'kept across the hop' }).json<{ method: string; body: string }>()
+    const live = await vcr.useCassette('307.yaml', send)
+    await server.close()
+    const replayed = await vcr.useCassette('307.yaml', send, { recordMode: 'none' })
+    expect(replayed).toEqual(live)
+    expect(live.method).toBe('POST')
+    expect(Buffer.from(live.body, 'base64').toString()).toBe('kept across the hop')
+    const file = await readFile(join(dir, '307.yaml'), 'utf8')
+    expect(file.match(/body: kept across the hop/g)).toHaveLength(2)
+    expect(server.hits).toBe(2)
+  })
+
   it('a body written into got.stream() is refused with an error that says to pass it as `body`', async () => {
     const server = await startTestServer()
     const dir = await tempCassetteDir()
@@ -304,6 +321,29 @@ describe('got: request bodies', () => {
 })
 
 describe('got: recording', () => {
+  it("goes through got's transport: a custom `request` function sends the recorded request", async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    let calls = 0
+    const client = got.extend({
+      hooks: vcrHooks(),
+      request: (url, options, callback) => {
+        calls++
+        return httpRequest(url, { ...options, headers: { ...options.headers, 'x-transport': 'custom' } }, callback)
+      },
+    })
+    const echoed = await vcr.useCassette('transport.yaml', () => client(server.url('/echo')).json<{ headers: Record<string, string> }>())
+    await server.close()
+    expect(calls).toBe(1)
+    expect(echoed.headers['x-transport']).toBe('custom')
+    const replayed = await vcr.useCassette('transport.yaml', () => client(server.url('/echo')).json<{ headers: Record<string, string> }>(), {
+      recordMode: 'none',
+    })
+    expect(replayed).toEqual(echoed)
+    expect(calls).toBe(1)
+  })
+
   it("got's timeout.request bounds the real request while recording, and nothing is recorded", async () => {
     const server = await startTestServer()
     const dir = await tempCassetteDir()

@@ -40,7 +40,8 @@ export async function sendThroughGotTransport(options: NormalizedOptions, body: 
 
 function fallbackRequestFunction(options: NormalizedOptions): GotRequestFunction | undefined {
   // Public in got 14, private in got 16 (where getRequestFunction never returns undefined).
-  return typeof options.getFallbackRequestFunction === 'function' ? (options.getFallbackRequestFunction() as GotRequestFunction | undefined) : undefined
+  const got14 = options as { getFallbackRequestFunction?: () => unknown }
+  return typeof got14.getFallbackRequestFunction === 'function' ? (got14.getFallbackRequestFunction() as GotRequestFunction | undefined) : undefined
 }
 
 function isClientRequest(result: RequestResult): result is ClientRequest {
