@@ -3,9 +3,10 @@ import { Readable } from 'node:stream'
 import { HttpHeaders, type Response } from '@vcrjs/core'
 
 /**
- * The response the vcr hook hands got: an `IncomingMessage`-like stream that
- * got accepts from a `beforeRequest` hook (its documented way to answer from a
- * cache). The body is the raw bytes from the cassette, so got decompresses it,
+ * The response the vcr hook hands got, replayed or just recorded: an
+ * `IncomingMessage`-like stream that got accepts from a `beforeRequest` hook
+ * (its documented way to answer from a cache). The body is the raw bytes as
+ * the cassette holds them, so got decompresses it,
  * follows its redirects and applies its status errors exactly as for a
  * response from the network. got assigns `url`, `statusMessage` and more on
  * it, so the fields are plain and writable.

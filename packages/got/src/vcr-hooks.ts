@@ -74,16 +74,20 @@ export function vcrHooks(cassette?: Cassette, options: VcrHooksOptions = {}): Vc
     const read = await readRequestBody(gotOptions.body)
     const body = typeof read === 'string' ? Buffer.from(read, 'utf8') : read
     let wentToNetwork = false
-    const response = await handleRequest({
-      cassette,
-      request: { method, url, headers: gotOptions.createNativeRequestOptions().headers ?? {}, body },
-      sendReal: () => {
-        wentToNetwork = true
-        return sendThroughGotTransport(gotOptions, body)
-      },
-    })
-    noteAttempt(gotOptions, !wentToNetwork)
-    return new ReplayedResponse(response, { method, url }) as unknown as HookResponse
+    try {
+      const response = await handleRequest({
+        cassette,
+        request: { method, url, headers: gotOptions.createNativeRequestOptions().headers ?? {}, body },
+        sendReal: () => {
+          wentToNetwork = true
+          return sendThroughGotTransport(gotOptions, body)
+        },
+      })
+      return new ReplayedResponse(response, { method, url }) as unknown as HookResponse
+    } finally {
+      // Also when the real request failed: got may retry a network error, after its real back-off.
+      noteAttempt(gotOptions, !wentToNetwork)
+    }
   }
 
   return { beforeRequest: [vcrBeforeRequest] }
