@@ -1,0 +1,50 @@
+import { VCR } from '@vcrjs/core'
+import { vcrDispatcher } from '@vcrjs/undici'
+import { getGlobalDispatcher } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { startTestServer } from '../support/server.js'
+import { tempCassetteDir } from '../support/temp.js'
+import { installGlobalVcrDispatcher, withGlobalDispatcher } from './clients.js'
+
+const COOKIES = ['session=abc123; Path=/; HttpOnly', 'theme=dark; Path=/']
+
+// Node 20's fetch (undici 6) speaks the legacy handler API and reads raw header
+// Buffers; through a plain compose() wrapper it gets one merged Set-Cookie
+// (https://github.com/nodejs/undici/issues/4389). Node 24's fetch reaches the
+// dispatcher through undici 8's Dispatcher1Wrapper. Both must see two cookies.
+describe("Node's global fetch through setGlobalDispatcher", () => {
+  it('getSetCookie() has both cookies, recorded and replayed offline, with the dispatcher bound to a cassette', async () => {
+    const server = await startTestServer()
+    const vcr = new VCR({ cassetteLibraryDir: await tempCassetteDir() })
+    const cookies = () =>
+      vcr.useCassette('cookies.yaml', (cassette) =>
+        withGlobalDispatcher(vcrDispatcher(cassette), async () => (await fetch(server.url('/cookies'))).headers.getSetCookie()),
+      )
+    const live = await cookies()
+    await server.close()
+    const replayed = await cookies()
+    expect(live).toEqual(COOKIES)
+    expect(replayed).toEqual(COOKIES)
+    expect(server.hits).toBe(1)
+  })
+
+  it('one vcrDispatcher() installed once serves each useCassette, and the previous global dispatcher comes back', async () => {
+    const server = await startTestServer()
+    const vcr = new VCR({ cassetteLibraryDir: await tempCassetteDir() })
+    const before = getGlobalDispatcher()
+    const restore = installGlobalVcrDispatcher()
+    let replayed: string[]
+    try {
+      await vcr.useCassette('first.yaml', () => fetch(server.url('/cookies')))
+      await server.close()
+      replayed = await vcr.useCassette('first.yaml', async () => (await fetch(server.url('/cookies'))).headers.getSetCookie(), {
+        recordMode: 'none',
+      })
+    } finally {
+      await restore()
+    }
+    expect(replayed).toEqual(COOKIES)
+    expect(server.hits).toBe(1)
+    expect(getGlobalDispatcher()).toBe(before)
+  })
+})
