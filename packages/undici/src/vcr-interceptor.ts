@@ -14,13 +14,19 @@ import { sendReal } from './send-real.js'
  * replayed from the cassette or, when the cassette records it, sent on
  * through `dispatch` (the rest of the chain) and recorded.
  *
+ * For Node's own fetch on Node 20, install `vcrDispatcher()` rather than an
+ * Agent composed with this interceptor: undici 7's `compose()` wraps that
+ * fetch's legacy handler and merges repeated headers, so two `Set-Cookie`
+ * arrive as one (https://github.com/nodejs/undici/issues/4389).
+ *
  * @param cassette The cassette to record into and replay from. When omitted,
  * each request uses the cassette of the innermost `vcr.useCassette` around it.
  * @param options `allowHttpWithoutCassette: false` makes a request outside any
  * cassette fail with `NoCassetteError` instead of reaching the network (default `true`).
  * @example
- * import { Agent, setGlobalDispatcher } from 'undici'
- * setGlobalDispatcher(new Agent().compose(vcrInterceptor()))
+ * import { Agent, interceptors, request } from 'undici'
+ * const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }), vcrInterceptor())
+ * await request(url, { dispatcher })
  */
 export function vcrInterceptor(cassette?: Cassette, options: AdapterOptions = {}): Dispatcher.DispatcherComposeInterceptor {
   // undici 8's compose passes the composed dispatcher's origin as a second argument.
