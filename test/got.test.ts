@@ -5,8 +5,8 @@ import { type IncomingHttpHeaders, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { type Cassette, CannotOverwriteExistingCassetteError, VCR } from '@vcrjs/core'
-import { UnreadableGotStreamBodyError, vcrHooks } from '@vcrjs/got'
+import { type Cassette, CannotOverwriteExistingCassetteError, InvalidOptionError, NoCassetteError, VCR } from '@vcrjs/core'
+import { UnreadableGotStreamBodyError, vcrHooks, type VcrHooksOptions } from '@vcrjs/got'
 import got, { type BeforeRequestHook, HTTPError, type Method, RequestError } from 'got'
 import { describe, expect, it } from 'vitest'
 import { type ClientResponse, type ClientUnderTest, defineConformanceSuite } from './conformance/suite.js'
@@ -356,5 +356,27 @@ describe('got: recording', () => {
     expect(error).toBeInstanceOf(RequestError)
     expect((error as RequestError).code).toBe('ETIMEDOUT')
     await expect(readFile(join(dir, 'timeout.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+})
+
+describe('got: vcrHooks options', () => {
+  it('outside any cassette requests reach the network, unless allowHttpWithoutCassette is false', async () => {
+    const server = await startTestServer()
+    const passthrough = await got.extend({ hooks: vcrHooks() })(server.url('/counter')).json<{ count: number }>()
+    const strict = got.extend({ hooks: vcrHooks(undefined, { allowHttpWithoutCassette: false }) })
+    const error = await rejection(strict(server.url('/counter')))
+    await server.close()
+    expect(passthrough.count).toBe(1)
+    expect(error).toBeInstanceOf(RequestError)
+    expect((error as RequestError).cause).toBeInstanceOf(NoCassetteError)
+    expect(server.hits).toBe(1)
+  })
+
+  it('rejects unknown options, wrong values and options passed in place of the cassette, naming what is allowed', () => {
+    expect(() => vcrHooks(undefined, { skipRetryBackof: true } as VcrHooksOptions)).toThrow(
+      "Unknown vcrHooks option 'skipRetryBackof'; the options are: allowHttpWithoutCassette, skipRetryBackoffOnReplay",
+    )
+    expect(() => vcrHooks(undefined, { skipRetryBackoffOnReplay: 'no' } as unknown as VcrHooksOptions)).toThrow(InvalidOptionError)
+    expect(() => vcrHooks({ allowHttpWithoutCassette: false } as unknown as Cassette)).toThrow(/takes a Cassette .* pass options second/)
   })
 })

@@ -1,2 +1,3 @@
-export { vcrHooks, type VcrHooks, type VcrHooksOptions } from './vcr-hooks.js'
+export { vcrHooks, type VcrHooks } from './vcr-hooks.js'
+export type { VcrHooksOptions } from './options.js'
 export { UnreadableGotStreamBodyError } from './errors.js'

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer'
 import { type Cassette, handleRequest } from '@vcrjs/core'
 import type { BeforeRequestHook, Hooks } from 'got'
 import { UnreadableGotStreamBodyError } from './errors.js'
+import { validateArguments, type VcrHooksOptions } from './options.js'
 import { noteAttempt, shortenBackoffAfterReplay } from './replay-backoff.js'
 import { ReplayedResponse } from './replayed-response.js'
 import { readRequestBody } from './request-body.js'
@@ -9,21 +10,6 @@ import { sendThroughGotTransport } from './send-real.js'
 
 /** The hooks `vcrHooks` returns, for `got.extend({ hooks })`. */
 export type VcrHooks = Pick<Hooks, 'beforeRequest'>
-
-export interface VcrHooksOptions {
-  /**
-   * Whether got retries at once after an attempt that was replayed, instead of
-   * waiting out its back-off (`retry.calculateDelay`, `Retry-After`): a
-   * cassette has no server to spare, so replayed retries take no time. got
-   * still decides whether to retry; attempts that went to the network keep
-   * their real delays.
-   * @default true
-   * @example
-   * // keep got's real delays between retries, even on replay
-   * got.extend({ hooks: vcrHooks(cassette, { skipRetryBackoffOnReplay: false }) })
-   */
-  skipRetryBackoffOnReplay?: boolean
-}
 
 // The methods for which got waits for a body written into its stream (GET and HEAD take none; DELETE and OPTIONS rarely do).
 const DUPLEX_BODY_METHODS = new Set(['POST', 'PUT', 'PATCH'])
@@ -45,6 +31,7 @@ type HookResponse = NonNullable<Awaited<ReturnType<BeforeRequestHook>>>
  *
  * @param cassette The cassette to use; when omitted, the cassette of the
  *   innermost `vcr.useCassette` around each request.
+ * @param options See `VcrHooksOptions`.
  * @example
  * import got from 'got'
  * import { vcrHooks } from '@vcrjs/got'
@@ -52,7 +39,9 @@ type HookResponse = NonNullable<Awaited<ReturnType<BeforeRequestHook>>>
  * await vcr.useCassette('users.yaml', () => client('https://api.example.com/users').json())
  */
 export function vcrHooks(cassette?: Cassette, options: VcrHooksOptions = {}): VcrHooks {
+  validateArguments(cassette, options)
   const skipBackoff = options.skipRetryBackoffOnReplay ?? true
+  const { allowHttpWithoutCassette } = options
 
   const vcrBeforeRequest: BeforeRequestHook = async (gotOptions, context) => {
     // got stops at the first hook that returns a response, so the hooks after
@@ -77,6 +66,7 @@ export function vcrHooks(cassette?: Cassette, options: VcrHooksOptions = {}): Vc
     try {
       const response = await handleRequest({
         cassette,
+        allowHttpWithoutCassette,
         request: { method, url, headers: gotOptions.createNativeRequestOptions().headers ?? {}, body },
         sendReal: () => {
           wentToNetwork = true
