@@ -288,6 +288,25 @@ describe('got: request bodies', () => {
     for (const body of ['plain text', 'a=1&b=two+words', 'from a stream', 'from a generator']) expect(file).toContain(body)
   })
 
+  it('a FormData body is recorded as the multipart bytes got sent', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks() })
+    const form = new FormData()
+    form.append('field', 'value from a form')
+    const echoed = await vcr.useCassette('form-data.yaml', () =>
+      client.post(server.url('/echo'), { body: form }).json<{ headers: Record<string, string>; body: string }>(),
+    )
+    await server.close()
+    const sent = Buffer.from(echoed.body, 'base64').toString()
+    expect(echoed.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
+    expect(sent).toContain('name="field"')
+    expect(sent).toContain('value from a form')
+    const file = await readFile(join(dir, 'form-data.yaml'), 'utf8')
+    expect(file).toContain('value from a form')
+  })
+
   it('a 307 redirect sends the body again, and both hops are recorded with it', async () => {
     const server = await startTestServer()
     const dir = await tempCassetteDir()
