@@ -1,0 +1,5 @@
+import { fetchClient } from './clients/fetch.js'
+import type { DemoClient } from './demo-client.js'
+
+/** Every client the demo runs, in order. */
+export const CLIENTS: readonly DemoClient[] = [fetchClient]
