@@ -46,6 +46,7 @@ const gotStream: ClientUnderTest = {
 defineConformanceSuite(gotPromise)
 defineConformanceSuite(gotStream)
 
+/** The error `promise` rejects with; fails the test if it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise
