@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { type Cassette, type CassetteOptions, VCR } from '@vcrjs/core'
 import { describe, expect, it } from 'vitest'
 import { expectNoMatch } from '../support/errors.js'
+import { decodedBody, PEERS, peerDir, readPeerSidecar } from '../support/peer-fixtures.js'
 import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, LOGIN_TOKEN, startTestServer, type TestServer, UTF8_BODY } from '../support/server.js'
 import { tempCassetteDir } from '../support/temp.js'
 
@@ -320,6 +321,36 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         expect(await readFile(join(dir, 'a.yaml'), 'utf8')).not.toContain('who=b')
         expect(await readFile(join(dir, 'b.yaml'), 'utf8')).not.toContain('who=a')
       })
+    })
+
+    describe('replays cassettes recorded by vcrpy and Ruby VCR', () => {
+      // fixtures/{vcrpy,ruby}: recorded by the real peers; no server listens at their URLs now.
+      // Ruby's `gzip` holds the body Net::HTTP inflated, its `gzip-accept-encoding` the gzip bytes.
+      const fixtures = ['json-get', 'gzip', 'gzip-accept-encoding', 'cookies', 'counter']
+      for (const peer of PEERS) {
+        for (const name of fixtures) {
+          it(`${peer.dir}/${name}${peer.extension}: status, body and Set-Cookie as the peer's client saw them`, async () => {
+            const { interactions } = readPeerSidecar(peer, name)
+            const vcr = new VCR({ cassetteLibraryDir: peerDir(peer) })
+            const replayed = await vcr.useCassette(
+              `${name}${peer.extension}`,
+              async (cassette) => {
+                const out: ClientResponse[] = []
+                for (const { method, uri } of interactions) out.push(await client.send({ method, url: uri }, cassette))
+                return out
+              },
+              { recordMode: 'none' },
+            )
+            expect(replayed.map(({ status, body, headers }) => ({ status, body, setCookie: headers['set-cookie'] ?? [] }))).toEqual(
+              interactions.map((live) => ({
+                status: live.status,
+                body: decodedBody(live),
+                setCookie: live.headers.filter(([header]) => header.toLowerCase() === 'set-cookie').map(([, value]) => value),
+              })),
+            )
+          })
+        }
+      }
     })
   })
 }
