@@ -42,7 +42,7 @@ export const fetchTransport: Transport = {
       method: hop.method.toLowerCase(),
       headers: new AxiosHeaders(hop.headers as Record<string, string | string[]>),
       auth: undefined,
-      data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body]) : hop.body,
+      data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body], { objectMode: false }) : hop.body,
       responseType: 'arraybuffer',
       maxRedirects: 0,
       fetchOptions: { ...(config.fetchOptions as object | undefined), redirect: 'manual' },
@@ -68,9 +68,14 @@ export const fetchTransport: Transport = {
     return { response: { status: { code: response.status, message: response.statusText }, headers, body }, request: response.request }
   },
 
-  requestFor(chain) {
+  requestFor(chain, sent) {
     // Live, fetch follows redirects itself and axios hands out the Request of the first URL.
-    return new Request(chain.first.url, { method: chain.first.method })
+    if (sent !== undefined && chain.current === chain.first) return sent
+    try {
+      return new Request(chain.first.url, { method: chain.first.method })
+    } catch {
+      return undefined
+    }
   },
 
   async present(config, response, hop, request) {

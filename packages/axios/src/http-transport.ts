@@ -46,7 +46,7 @@ export const httpTransport: Transport = {
       method: hop.method.toLowerCase(),
       headers,
       auth: undefined,
-      data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body]) : hop.body,
+      data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body], { objectMode: false }) : hop.body,
       responseType: 'stream',
       decompress: false,
       maxRedirects: 0,
@@ -87,7 +87,7 @@ export const httpTransport: Transport = {
         delete headers['content-encoding']
       }
     }
-    const source = Readable.from(response.body.length ? [Buffer.from(response.body)] : [])
+    const source = Readable.from(response.body.length ? [Buffer.from(response.body)] : [], { objectMode: false })
     const body = decoders.length ? (pipeline([source, ...decoders], () => {}) as Transform) : source
     const presented: AxiosResponse = { data: undefined, status, statusText: response.status.message, headers: new AxiosHeaders(headers), config, request }
     const maxContentLength = config.maxContentLength ?? -1
