@@ -25,6 +25,7 @@ import type { Transport } from './transport.js'
  *
  * @param cassette The cassette to use; when omitted, the cassette of the
  *   innermost `vcr.useCassette` around each request.
+ * @param options Which axios adapter performs real requests; see `VcrAdapterOptions`.
  * @example
  * const client = axios.create({ adapter: vcrAdapter(cassette) })
  * @example
