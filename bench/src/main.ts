@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeFixtures } from './fixtures.js'
+import { LOAD_SUBJECTS, type LoadResult } from './load.js'
+import type { RecordResult } from './record.js'
+import type { ReplayResult } from './replay.js'
+import { REPLAY_SUBJECTS, type ReplaySubjectName } from './replay-subjects.js'
+import { type BenchResults, checkTargets, renderReport } from './report.js'
+import { SAVE_SUBJECTS, type SaveResult } from './save.js'
+import type { Task } from './task.js'
+
+/**
+ * `pnpm bench`: generates the cassettes, runs every measurement in a fresh
+ * process, prints the report and writes bench/results.json and bench/RESULTS.md.
+ * `--quick` stops at 1,000 interactions, for trying changes out.
+ */
+const quick = process.argv.includes('--quick')
+const SIZES = quick ? [10, 1_000] : [10, 1_000, 10_000, 50_000]
+const SAVE_SIZE = quick ? 1_000 : 10_000
+/** The cassette the peers that scan their interceptors (nock) or record slowly (Polly) are compared on. */
+const PEER_SIZE = 2_000
+const RECORD_REQUESTS = 2_000
+const SIZE_REPLAY_SUBJECTS: readonly ReplaySubjectName[] = ['floor-fetch', 'vcrjs-fetch', 'snapshot-fetch']
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url))
+const childScript = fileURLToPath(new URL('child.ts', import.meta.url))
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  const loadAtStart = loadavg()[0]!
+  const dir = await mkdtemp(join(tmpdir(), 'vcrjs-bench-'))
+  try {
+    progress(`generating cassettes of ${[...SIZES, PEER_SIZE].join(', ')} interactions in ${dir}`)
+    const origin = await writeFixtures(dir, SIZES, PEER_SIZE)
+
+    const load: LoadResult[] = []
+    for (const size of SIZES) {
+      for (const subject of LOAD_SUBJECTS) {
+        load.push(await runChild<LoadResult>({ kind: 'load', subject, dir, size, repeats: size >= 50_000 ? 1 : size >= 10_000 ? 3 : 5 }))
+      }
+    }
+
+    const replay: ReplayResult[] = []
+    for (const subject of REPLAY_SUBJECTS) replay.push(await runChild<ReplayResult>({ kind: 'replay', subject, dir, size: PEER_SIZE, origin }))
+    for (const size of SIZES) {
+      for (const subject of SIZE_REPLAY_SUBJECTS) replay.push(await runChild<ReplayResult>({ kind: 'replay', subject, dir, size, origin }))
+    }
+
+    const record = await runChild<RecordResult>({ kind: 'record', requests: RECORD_REQUESTS, rounds: 3 })
+
+    const save: SaveResult[] = []
+    for (const subject of SAVE_SUBJECTS) save.push(await runChild<SaveResult>({ kind: 'save', subject, dir, size: SAVE_SIZE, origin, repeats: 2 }))
+
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: availableParallelism(),
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        loadAverage: { start: loadAtStart, end: loadavg()[0]! },
+      },
+      durationSeconds: (performance.now() - started) / 1000,
+      sizes: SIZES,
+      peerSize: PEER_SIZE,
+      load,
+      replay,
+      record,
+      save,
+    }
+    const report = renderReport(results)
+    process.stdout.write(`\n${report}`)
+    await writeFile(join(benchDir, 'results.json'), `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`)
+    if (!quick) await writeFile(join(benchDir, 'RESULTS.md'), `# vcrjs benchmarks\n\nWritten by \`pnpm bench\` (bench/src/main.ts); the raw figures are in results.json.\n\n${report}`)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Runs one task in a fresh Node process with `--expose-gc`, under the same tsx loader as this one. */
+function runChild<T>(task: Task): Promise<T> {
+  const label = task.kind === 'record' ? 'record' : `${task.kind} ${task.subject} ${task.size}`
+  progress(label)
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', '--disable-warning=ExperimentalWarning', childScript, JSON.stringify(task)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => (out += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? ''
+      if (code !== 0) return reject(new Error(`${label} exited with ${code}:\n${out}`))
+      resolve(JSON.parse(last) as T)
+    })
+  })
+}
+
+function progress(message: string): void {
+  process.stderr.write(`bench: ${message}\n`)
+}
+
+await main()

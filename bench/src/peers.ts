@@ -1,0 +1,33 @@
+import { Polly } from '@pollyjs/core'
+import FetchAdapter from '@pollyjs/adapter-fetch'
+import NodeHttpAdapter from '@pollyjs/adapter-node-http'
+import FSPersister from '@pollyjs/persister-fs'
+import type { FixturePaths } from './fixtures.js'
+
+/**
+ * A Polly instance on the bench's recording. Requests are matched on method
+ * and URL alone (as vcrjs matches by default), so the recording made through
+ * fetch also answers axios through the node-http adapter, and Polly does no
+ * header or order bookkeeping the other tools are not asked to do.
+ */
+export async function pollyFor(paths: FixturePaths, adapter: 'fetch' | 'node-http', mode: 'record' | 'replay'): Promise<Polly> {
+  Polly.register(plugin(FSPersister))
+  Polly.register(plugin(adapter === 'fetch' ? FetchAdapter : NodeHttpAdapter))
+  return new Polly(paths.pollyName, {
+    mode,
+    adapters: [adapter],
+    adapterOptions: { fetch: { context: globalThis } },
+    persister: 'fs',
+    persisterOptions: { fs: { recordingsDir: paths.pollyDir }, disableSortingHarEntries: true },
+    recordIfMissing: false,
+    logLevel: 'silent',
+    matchRequestsBy: { headers: false, body: false, order: false },
+  })
+}
+
+type PollyPlugin = Parameters<typeof Polly.register>[0]
+
+/** Polly's packages are CommonJS with `exports.default`; Node's ESM loader may hand over the whole `exports`. */
+function plugin(module: unknown): PollyPlugin {
+  return ((module as { default?: PollyPlugin }).default ?? module) as PollyPlugin
+}

@@ -1,0 +1,200 @@
+import type { LoadResult, LoadSubjectName } from './load.js'
+import type { RecordResult } from './record.js'
+import { type ReplayResult, REPLAY_REQUESTS } from './replay.js'
+import { type ReplaySubjectName, SUBJECT_LABELS } from './replay-subjects.js'
+import type { SaveResult, SaveSubjectName } from './save.js'
+
+export interface Machine {
+  cpus: number
+  cpuModel: string
+  node: string
+  platform: string
+  /** One-minute load average when the bench started and when it ended. */
+  loadAverage: { start: number; end: number }
+}
+
+export interface BenchResults {
+  date: string
+  machine: Machine
+  durationSeconds: number
+  sizes: number[]
+  peerSize: number
+  load: LoadResult[]
+  replay: ReplayResult[]
+  record: RecordResult
+  save: SaveResult[]
+}
+
+export interface TargetCheck {
+  target: string
+  measured: string
+  met: boolean
+}
+
+const LOAD_LABELS: Record<LoadSubjectName, string> = {
+  'vcrjs-yaml': 'vcrjs, YAML',
+  'vcrjs-json': 'vcrjs, JSON',
+  snapshot: 'undici SnapshotAgent, its JSON',
+}
+
+const SAVE_LABELS: Record<SaveSubjectName, string> = {
+  'vcrjs-yaml': 'vcrjs, YAML (eject)',
+  'vcrjs-json': 'vcrjs, JSON (eject)',
+  snapshot: 'undici SnapshotAgent (saveSnapshots)',
+}
+
+const TARGET_SIZE = 10_000
+
+export function checkTargets(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = []
+  const replay = (subject: ReplaySubjectName, size: number) => results.replay.find((r) => r.subject === subject && r.size === size)
+  const ratios = results.sizes.flatMap((size) => {
+    const vcr = replay('vcrjs-fetch', size)
+    const floor = replay('floor-fetch', size)
+    return vcr && floor ? [{ size, ratio: vcr.meanUs / floor.meanUs }] : []
+  })
+  if (ratios.length > 0) {
+    const worst = Math.max(...ratios.map((r) => r.ratio))
+    checks.push({
+      target: 'replay through fetch within 1.3x of the bare MockAgent floor (mean per request, every size)',
+      measured: ratios.map((r) => `${fmtInt(r.size)}: ${r.ratio.toFixed(2)}x`).join(', '),
+      met: worst <= 1.3,
+    })
+  }
+  const smallest = replay('vcrjs-fetch', Math.min(...results.sizes))
+  const largest = replay('vcrjs-fetch', Math.max(...results.sizes))
+  if (smallest && largest && smallest !== largest) {
+    const ratio = largest.meanUs / smallest.meanUs
+    checks.push({
+      target: `replay flat with cassette size: ${fmtInt(largest.size)} interactions at most 1.2x the per-request time of ${fmtInt(smallest.size)}`,
+      measured: `${largest.meanUs.toFixed(0)} µs vs ${smallest.meanUs.toFixed(0)} µs = ${ratio.toFixed(2)}x`,
+      met: ratio <= 1.2,
+    })
+  }
+  const load = (subject: LoadSubjectName) => results.load.find((r) => r.subject === subject && r.size === TARGET_SIZE)
+  const yaml = load('vcrjs-yaml')
+  const json = load('vcrjs-json')
+  const snapshot = load('snapshot')
+  if (yaml && json && snapshot) {
+    checks.push({
+      target: `load + index ${fmtInt(TARGET_SIZE)} from YAML no slower than SnapshotAgent from its JSON`,
+      measured: `${yaml.ms.toFixed(0)} ms vs ${snapshot.ms.toFixed(0)} ms`,
+      met: yaml.ms <= snapshot.ms,
+    })
+    checks.push({
+      target: `load + index ${fmtInt(TARGET_SIZE)} from JSON at least 4x faster than SnapshotAgent`,
+      measured: `${json.ms.toFixed(0)} ms vs ${snapshot.ms.toFixed(0)} ms = ${(snapshot.ms / json.ms).toFixed(1)}x faster`,
+      met: snapshot.ms / json.ms >= 4,
+    })
+    for (const loaded of [yaml, json]) {
+      checks.push({
+        target: `heap of a loaded ${fmtInt(TARGET_SIZE)} ${loaded.subject === 'vcrjs-yaml' ? 'YAML' : 'JSON'} cassette at most 3x its file size`,
+        measured: `${mb(loaded.heldBytes)} MB for a ${mb(loaded.fileBytes)} MB file = ${(loaded.heldBytes / loaded.fileBytes).toFixed(2)}x`,
+        met: loaded.heldBytes <= 3 * loaded.fileBytes,
+      })
+    }
+  }
+  checks.push({
+    target: 'recording overhead under 10% of the request time against the local server',
+    measured: `${pct(results.record.overhead)} (${results.record.recordingMs.toFixed(0)} ms vs ${results.record.baselineMs.toFixed(0)} ms for ${fmtInt(results.record.requests)} requests)`,
+    met: results.record.overhead < 0.1,
+  })
+  for (const saved of results.save.filter((s) => s.subject !== 'snapshot' && s.size === TARGET_SIZE)) {
+    checks.push({
+      target: `saving a ${fmtInt(TARGET_SIZE)}-interaction ${saved.subject === 'vcrjs-yaml' ? 'YAML' : 'JSON'} cassette in under 1 s`,
+      measured: `${saved.ms.toFixed(0)} ms`,
+      met: saved.ms < 1000,
+    })
+  }
+  return checks
+}
+
+/** The whole report as Markdown: what `pnpm bench` prints and what bench/RESULTS.md holds. */
+export function renderReport(results: BenchResults): string {
+  const { machine } = results
+  const lines: string[] = []
+  lines.push(`Run on ${results.date} in ${results.durationSeconds.toFixed(0)} s: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}.`)
+  lines.push(
+    `One-minute load average ${machine.loadAverage.start.toFixed(2)} at the start and ${machine.loadAverage.end.toFixed(2)} at the end ` +
+      `(${busyness(machine)}). Absolute times move with the machine's load; the ratios to the floor and to the peers, measured in the same run, are the robust figures.`,
+  )
+  lines.push('', '## Targets', '', table(['target', 'measured', 'met'], checkTargets(results).map((c) => [c.target, c.measured, c.met ? 'yes' : '**no**'])))
+
+  const floorOf = (size: number) => results.replay.find((r) => r.subject === 'floor-fetch' && r.size === size)
+  const replayRow = (r: ReplayResult) => {
+    const floor = floorOf(r.size)
+    return [SUBJECT_LABELS[r.subject], fmtInt(Math.round(r.requestsPerSecond)), r.meanUs.toFixed(0), r.p50Us.toFixed(0), r.p99Us.toFixed(0), floor ? `${(r.meanUs / floor.meanUs).toFixed(2)}x` : '']
+  }
+  const replayHead = ['tool (client)', 'req/s', 'mean µs', 'p50 µs', 'p99 µs', 'x floor']
+
+  lines.push('', `## Replay: ${fmtInt(REPLAY_REQUESTS)} sequential requests, every tool, on a ${fmtInt(results.peerSize)}-interaction cassette`, '')
+  lines.push(table(replayHead, results.replay.filter((r) => r.size === results.peerSize).map(replayRow)))
+  lines.push(
+    '',
+    'Polly.js\'s node-http adapter hooks Node\'s `http` module, which global fetch does not use, so it is measured through axios; Polly\'s fetch adapter stands for it on the fetch row. ' +
+      '"x floor" compares with the bare MockAgent through fetch, whatever the client.',
+  )
+
+  lines.push('', `## Replay through fetch by cassette size (${fmtInt(REPLAY_REQUESTS)} requests; smaller cassettes are played round after round)`, '')
+  lines.push(table(['interactions', ...replayHead], results.sizes.flatMap((size) => results.replay.filter((r) => r.size === size).map((r) => [fmtInt(size), ...replayRow(r)]))))
+
+  lines.push('', '## Load + index (time to be ready for the first request; median of warm loads)', '')
+  lines.push(
+    table(
+      ['interactions', 'format', 'file MB', 'load ms', 'first load ms', 'x SnapshotAgent', 'held MB', 'held / file'],
+      results.load.map((r) => {
+        const snapshot = results.load.find((s) => s.subject === 'snapshot' && s.size === r.size)
+        return [
+          fmtInt(r.size),
+          LOAD_LABELS[r.subject],
+          mb(r.fileBytes),
+          r.ms.toFixed(1),
+          r.coldMs.toFixed(1),
+          snapshot ? `${(r.ms / snapshot.ms).toFixed(2)}x` : '',
+          mb(r.heldBytes),
+          `${(r.heldBytes / r.fileBytes).toFixed(2)}x`,
+        ]
+      }),
+    ),
+  )
+  lines.push('', '"held" is the JS heap plus external memory (Buffers) the loaded cassette keeps after garbage collection.')
+
+  const rec = results.record
+  lines.push('', `## Record: ${fmtInt(rec.requests)} sequential fetches to the local test server (median of ${rec.rounds} alternated rounds)`, '')
+  lines.push(
+    table(
+      ['', 'ms', 'µs per request', 'overhead'],
+      [
+        ['no recorder (undici Agent)', rec.baselineMs.toFixed(0), ((rec.baselineMs / rec.requests) * 1000).toFixed(0), ''],
+        ['vcrjs recording (vcrDispatcher)', rec.recordingMs.toFixed(0), ((rec.recordingMs / rec.requests) * 1000).toFixed(0), pct(rec.overhead)],
+      ],
+    ),
+  )
+  lines.push('', `Saving the ${fmtInt(rec.requests)} recorded interactions at eject took ${rec.saveMs.toFixed(0)} ms, not counted above.`)
+
+  lines.push('', '## Save', '')
+  lines.push(table(['interactions', 'tool', 'ms'], results.save.map((s) => [fmtInt(s.size), SAVE_LABELS[s.subject], s.ms.toFixed(0)])))
+  return `${lines.join('\n')}\n`
+}
+
+function busyness(machine: Machine): string {
+  const worst = Math.max(machine.loadAverage.start, machine.loadAverage.end)
+  return worst < 0.5 ? 'the machine was otherwise idle' : `the machine was NOT idle: other work was running`
+}
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+function fmtInt(value: number): string {
+  return value.toLocaleString('en-US')
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1_000_000).toFixed(1)
+}
+
+function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`
+}
