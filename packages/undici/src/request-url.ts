@@ -12,8 +12,8 @@ export function requestUrl(opts: Dispatcher.DispatchOptions, fallbackOrigin?: st
   const origin = opts.origin ?? fallbackOrigin
   if (origin === undefined || origin === null || origin === '') {
     throw new UnsupportedRequestError(
-      `vcrjs cannot tell where ${opts.method} ${path} goes: the dispatch has no origin. ` +
-        'Use the vcrjs dispatcher with undici.request(url)/fetch(url), or compose vcrInterceptor() onto an Agent, Pool or Client.',
+      `vcrjs cannot tell where ${opts.method} ${path} goes: the dispatch has no origin ` +
+        '(undici 7 gives none to an interceptor composed onto a Client or Pool). Pass `origin` in the request options, or call with a full URL through an Agent.',
     )
   }
   const base = typeof origin === 'string' ? origin : origin.origin
