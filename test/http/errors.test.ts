@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises'
+import http from 'node:http'
+import { join } from 'node:path'
+import { CannotOverwriteExistingCassetteError, InvalidOptionError, NoCassetteError, VCR } from '@vcrjs/core'
+import { UnsupportedRequestError, vcrAgent } from '@vcrjs/http'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { tempCassetteDir } from '../support/temp.js'
+import { startWireServer } from './wire-server.js'
+
+function httpAgent(...args: Parameters<typeof vcrAgent>): http.Agent {
+  const agent = vcrAgent(...args)
+  onTestFinished(() => agent.destroy())
+  return agent
+}
+
+/** Resolves with the request's 'error' event; fails if a response comes instead. */
+function errorOf(req: http.ClientRequest): Promise<Error> {
+  return new Promise((resolve, reject) => {
+    req.on('error', resolve)
+    req.on('response', (res) => reject(new Error(`expected an error, got status ${res.statusCode}`)))
+  })
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 2_000) throw new Error('condition not met in 2s')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+describe('vcrAgent: errors reach the request as its error event', () => {
+  it("a request the cassette cannot answer fails with the core's CannotOverwriteExistingCassetteError itself", async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none' })
+    const error = await vcr.useCassette('empty.yaml', (cassette) => {
+      const req = http.get(server.url('/counter?n=1'), { agent: httpAgent(cassette, { protocol: 'http' }) })
+      return errorOf(req)
+    })
+    expect(error).toBeInstanceOf(CannotOverwriteExistingCassetteError)
+    expect(error.message).toContain(`GET ${server.url('/counter?n=1')}`)
+    expect(server.connections).toBe(0)
+  })
+
+  it('allowHttpWithoutCassette: false refuses a request outside any cassette with NoCassetteError', async () => {
+    const server = await startWireServer()
+    const req = http.get(server.url('/counter'), { agent: httpAgent(undefined, { protocol: 'http', allowHttpWithoutCassette: false }) })
+    const error = await errorOf(req)
+    expect(error).toBeInstanceOf(NoCassetteError)
+    expect(server.hits).toBe(0)
+  })
+
+  it('a network error while recording reaches the client as it is', async () => {
+    const server = await startWireServer()
+    const url = server.url('/counter')
+    await server.close()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const error = await vcr.useCassette('refused.yaml', (cassette) => errorOf(http.get(url, { agent: httpAgent(cassette, { protocol: 'http' }) })))
+    expect((error as NodeJS.ErrnoException).code).toBe('ECONNREFUSED')
+  })
+
+  it('a WebSocket upgrade is refused with UnsupportedRequestError before reaching the server', async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const error = await vcr.useCassette('upgrade.yaml', (cassette) =>
+      errorOf(
+        http.get(server.url('/socket'), {
+          agent: httpAgent(cassette, { protocol: 'http' }),
+          headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+        }),
+      ),
+    )
+    expect(error).toBeInstanceOf(UnsupportedRequestError)
+    expect(error.message).toContain(`protocol upgrade (such as a WebSocket): GET ${server.url('/socket')}`)
+    expect(server.connections).toBe(0)
+  })
+})
+
+describe('vcrAgent: aborts and timeouts', () => {
+  it('aborting a request while it records stops the real request and records nothing', async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const controller = new AbortController()
+    const error = await vcr.useCassette('aborted.yaml', async (cassette) => {
+      const req = http.get(server.url('/hang'), { agent: httpAgent(cassette, { protocol: 'http' }), signal: controller.signal })
+      const failed = errorOf(req)
+      await until(() => server.hits === 1)
+      controller.abort()
+      return failed
+    })
+    expect(error.name).toBe('AbortError')
+    await until(() => server.abandoned === 1)
+    await expect(readFile(join(dir, 'aborted.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it("a request timeout fires 'timeout' while the server is slow; destroying the request stops the real one", async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const outcome = await vcr.useCassette('timeout.yaml', async (cassette) => {
+      const started = Date.now()
+      const req = http.get(server.url('/hang'), { agent: httpAgent(cassette, { protocol: 'http' }), timeout: 100 })
+      const failed = errorOf(req)
+      const timedOutAfter = await new Promise<number>((resolve) => req.on('timeout', () => resolve(Date.now() - started)))
+      req.destroy(new Error('timed out'))
+      return { timedOutAfter, error: await failed }
+    })
+    expect(outcome.timedOutAfter).toBeGreaterThanOrEqual(90)
+    expect(outcome.error.message).toBe('timed out')
+    await until(() => server.abandoned === 1)
+  })
+})
+
+describe('vcrAgent: options', () => {
+  it('defaults to https: an http: URL through it fails as through any https.Agent', () => {
+    const agent = httpAgent()
+    expect(() => http.get('http://127.0.0.1:9/', { agent })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PROTOCOL' }))
+  })
+
+  it('rejects an unknown protocol, listing the allowed ones', () => {
+    expect(() => vcrAgent(undefined, { protocol: 'ftp' as 'http' })).toThrow(InvalidOptionError)
+    expect(() => vcrAgent(undefined, { protocol: 'ftp' as 'http' })).toThrow("must be one of 'http', 'https'")
+  })
+
+  it('rejects options given in the cassette position', () => {
+    expect(() => vcrAgent({ protocol: 'http' } as never)).toThrow(/takes a Cassette .* or undefined as its first argument/)
+  })
+})
