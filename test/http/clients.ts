@@ -1,4 +1,5 @@
 import http from 'node:http'
+import https from 'node:https'
 import { promisify } from 'node:util'
 import { brotliDecompress, gunzip, inflate } from 'node:zlib'
 import { vcrAgent } from '@vcrjs/http'
@@ -19,10 +20,11 @@ export interface RawResponse {
   body: Buffer
 }
 
-/** `http.request` as a promise; rejects with the request's 'error' event. */
-export function request(url: string | URL, options: http.RequestOptions, body?: string | Buffer): Promise<RawResponse> {
+/** `http.request` (`https.request` for an https URL) as a promise; rejects with the request's 'error' event. */
+export function request(url: string | URL, options: https.RequestOptions, body?: string | Buffer): Promise<RawResponse> {
+  const send = new URL(url).protocol === 'https:' ? https.request : http.request
   return new Promise((resolve, reject) => {
-    const req = http.request(url, options, (message) => {
+    const req = send(url, options, (message) => {
       const chunks: Buffer[] = []
       message.on('data', (chunk: Buffer) => chunks.push(chunk))
       message.on('end', () => resolve({ message, body: Buffer.concat(chunks) }))

@@ -16,7 +16,7 @@ import { onTestFinished } from 'vitest'
  * - `GET /until-close`: a response with neither Content-Length nor chunking, ended by closing the connection
  * - `GET /counter`: `{"count": n}`
  * - `GET /hang`: never answers
- * - `GET /fixtures?list-type=2&prefix=...`: S3's ListObjectsV2 XML reply for a bucket named fixtures (path-style)
+ * - `GET /fixtures/?list-type=2&prefix=...`: S3's ListObjectsV2 XML reply for a bucket named fixtures (path-style)
  */
 export interface WireServer {
   readonly origin: string
@@ -115,7 +115,7 @@ function route(req: IncomingMessage, res: ServerResponse, body: Buffer, connecti
     }
     case '/hang':
       return
-    case '/fixtures':
+    case '/fixtures/':
       res.writeHead(200, { 'Content-Type': 'application/xml', 'x-amz-request-id': 'LOCAL0001' })
       res.end(listObjectsV2Xml(url.searchParams.get('prefix') ?? ''))
       return
