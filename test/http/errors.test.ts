@@ -5,6 +5,7 @@ import { CannotOverwriteExistingCassetteError, InvalidOptionError, NoCassetteErr
 import { UnsupportedRequestError, vcrAgent } from '@vcrjs/http'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { tempCassetteDir } from '../support/temp.js'
+import { request } from './clients.js'
 import { startWireServer } from './wire-server.js'
 
 function httpAgent(...args: Parameters<typeof vcrAgent>): http.Agent {
@@ -96,6 +97,16 @@ describe('vcrAgent: aborts and timeouts', () => {
     await expect(readFile(join(dir, 'aborted.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
+  it("an agent-wide timeout fires the request's 'timeout' as http.Agent's does", async () => {
+    const server = await startWireServer()
+    const req = http.get(server.url('/hang'), { agent: httpAgent(undefined, { protocol: 'http', timeout: 50 }) })
+    const failed = errorOf(req)
+    await new Promise((resolve) => req.on('timeout', resolve))
+    req.destroy(new Error('timed out'))
+    expect((await failed).message).toBe('timed out')
+    await until(() => server.abandoned === 1)
+  })
+
   it("a request timeout fires 'timeout' while the server is slow; destroying the request stops the real one", async () => {
     const server = await startWireServer()
     const dir = await tempCassetteDir()
@@ -115,6 +126,14 @@ describe('vcrAgent: aborts and timeouts', () => {
 })
 
 describe('vcrAgent: options', () => {
+  it('outside any cassette a request goes to the network untouched', async () => {
+    const server = await startWireServer()
+    const first = await request(server.url('/counter'), { agent: httpAgent(undefined, { protocol: 'http' }) })
+    const second = await request(server.url('/counter'), { agent: httpAgent(undefined, { protocol: 'http' }) })
+    expect([first.body.toString(), second.body.toString()]).toEqual(['{"count":1}', '{"count":2}'])
+    expect(server.hits).toBe(2)
+  })
+
   it('defaults to https: an http: URL through it fails as through any https.Agent', () => {
     const agent = httpAgent()
     expect(() => http.get('http://127.0.0.1:9/', { agent })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PROTOCOL' }))

@@ -41,8 +41,9 @@ export class VcrConnections {
     this.#adapterOptions = adapterOptions
     this.#realAgent = realAgent
     // The client's agent decides when a connection closes, as it would with a
-    // live server; a Host header is not required of clients that leave it out.
-    this.#server = createServer({ requireHostHeader: false, keepAliveTimeout: 0 })
+    // live server; a Host header is not required of clients that leave it out;
+    // headers far larger than Node's 16 KiB default are the real server's to refuse.
+    this.#server = createServer({ requireHostHeader: false, keepAliveTimeout: 0, maxHeaderSize: 1024 * 1024 })
     this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res))
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex) => this.#refuse(socket, req, 'a protocol upgrade (such as a WebSocket)'))
     this.#server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#refuse(socket, req, 'a CONNECT tunnel'))
@@ -69,6 +70,8 @@ export class VcrConnections {
     this.#connections.set(server, connection)
     this.#connections.set(client, connection)
     this.#server.emit('connection', server)
+    // As net.createConnection does with an agent-wide `timeout`.
+    if (options.timeout) client.setTimeout(options.timeout)
     return client
   }
 
