@@ -181,3 +181,19 @@ export class NoCassetteError extends VcrError {
   }
 }
 answerInstanceofByBrand(NoCassetteError, NO_CASSETTE)
+
+const UNSUPPORTED_REQUEST = brand('UnsupportedRequestError')
+
+/**
+ * A request an adapter cannot record or replay: a protocol upgrade (a
+ * WebSocket), a `CONNECT`, or a body the adapter cannot see. Adapters raise it
+ * with a message that says what to change.
+ */
+export class UnsupportedRequestError extends VcrError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('VCR_UNSUPPORTED_REQUEST', message, options)
+    this.name = 'UnsupportedRequestError'
+    mark(this, UNSUPPORTED_REQUEST)
+  }
+}
+answerInstanceofByBrand(UnsupportedRequestError, UNSUPPORTED_REQUEST)

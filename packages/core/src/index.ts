@@ -31,4 +31,5 @@ export {
   InvalidOptionError,
   UnusedInteractionsError,
   NoCassetteError,
+  UnsupportedRequestError,
 } from './errors.js'

@@ -1,3 +1,3 @@
 export { vcrHooks, type VcrHooks } from './vcr-hooks.js'
 export type { VcrHooksOptions } from './options.js'
-export { UnreadableGotStreamBodyError } from './errors.js'
+export { UnsupportedRequestError } from '@vcrjs/core'

@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer'
-import { type Cassette, handleRequest } from '@vcrjs/core'
+import { type Cassette, handleRequest, redactUrl, UnsupportedRequestError } from '@vcrjs/core'
 import type { BeforeRequestHook, Hooks } from 'got'
-import { UnreadableGotStreamBodyError } from './errors.js'
 import { validateArguments, type VcrHooksOptions } from './options.js'
 import { noteAttempt, shortenBackoffAfterReplay } from './replay-backoff.js'
 import { ReplayedResponse } from './replayed-response.js'
@@ -57,7 +56,12 @@ export function vcrHooks(cassette?: Cassette, options: VcrHooksOptions = {}): Vc
     const url = gotOptions.url!.href
     const method = gotOptions.method
     if (gotOptions.isStream && gotOptions.body === undefined && DUPLEX_BODY_METHODS.has(method)) {
-      throw new UnreadableGotStreamBodyError(method, url)
+      // A body written into the got.stream() duplex arrives only after the beforeRequest hooks ran: vcrjs cannot see it.
+      throw new UnsupportedRequestError(
+        `vcrjs cannot record or match a body written into got.stream() (${method} ${redactUrl(url)}): got hands it over only after its ` +
+          'beforeRequest hooks ran. Pass the body as the `body` option instead, e.g. ' +
+          '`got.stream.post(url, { body: fs.createReadStream(file) })` or `{ body: buffer }`.',
+      )
     }
     if (skipBackoff) shortenBackoffAfterReplay(gotOptions)
     const read = await readRequestBody(gotOptions.body)

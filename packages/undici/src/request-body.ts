@@ -1,5 +1,5 @@
 import { FormData as UndiciFormData, Response as UndiciResponse } from 'undici'
-import { UnsupportedRequestError } from './errors.js'
+import { UnsupportedRequestError } from '@vcrjs/core'
 
 /** A request body read to the end, ready for the cassette and for a resend. */
 export interface CapturedBody {

@@ -1,6 +1,6 @@
 import { stringify } from 'node:querystring'
 import type { Dispatcher } from 'undici'
-import { UnsupportedRequestError } from './errors.js'
+import { UnsupportedRequestError } from '@vcrjs/core'
 
 /**
  * The absolute URL a dispatch targets, built the way undici's own client
