@@ -1,3 +1,4 @@
+// The one build every @vcrjs package shares: ESM + CJS + .d.ts for Node 20.
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
