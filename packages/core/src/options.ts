@@ -29,9 +29,11 @@ export interface CassetteOptions {
    */
   matchOn?: readonly string[]
   /**
-   * The cassette file format: 'yaml', 'json', or a name given to `registerSerializer`.
+   * The cassette file format: 'yaml' (vcrpy's), 'json' (vcrpy's JSON), 'ruby-yaml'
+   * (Ruby VCR's `http_interactions`), or a name given to `registerSerializer`.
+   * A Ruby VCR cassette loads under 'yaml' too: the format is told from its shape.
    * @default 'yaml'
-   * @example { serializer: 'json' }
+   * @example { serializer: 'ruby-yaml' }
    */
   serializer?: string
   /**

@@ -24,7 +24,7 @@ describe('VCR options', () => {
     )
     expect(() => new VCR({ bogus: 1 } as never)).toThrow(/^Unknown VCR option 'bogus'\. Known options: /)
     expect(() => new VCR({ matchOn: ['method', 'jurassic'] })).toThrow(/Unknown matcher 'jurassic'/)
-    expect(() => new VCR({ serializer: 'bogo' })).toThrow("Unknown serializer 'bogo'. Known serializers: yaml, json.")
+    expect(() => new VCR({ serializer: 'bogo' })).toThrow("Unknown serializer 'bogo'. Known serializers: yaml, json, ruby-yaml.")
     expect(() => new VCR({ serializer: 'bogo' })).toThrow(InvalidOptionError)
   })
 

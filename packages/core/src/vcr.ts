@@ -7,6 +7,7 @@ import { assertKnownOptions, type CassetteOptions, normalizeCassetteOptions, typ
 import { filesystemPersister } from './persisters/filesystem.js'
 import type { Persister } from './persisters/persister.js'
 import { jsonSerializer } from './serializers/json.js'
+import { rubyYamlSerializer } from './serializers/ruby-yaml.js'
 import type { Serializer } from './serializers/serializer.js'
 import { yamlSerializer } from './serializers/yaml.js'
 
@@ -23,6 +24,7 @@ export class VCR {
   readonly #serializers = new Map<string, Serializer>([
     ['yaml', yamlSerializer],
     ['json', jsonSerializer],
+    ['ruby-yaml', rubyYamlSerializer],
   ])
   #persister: Persister = filesystemPersister
 
