@@ -10,34 +10,14 @@ import axios, {
   type AxiosRequestConfig,
   type AxiosResponse,
   type AxiosResponseHeaders,
-  type RawAxiosResponseHeaders,
 } from 'axios'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { type ClientUnderTest, defineConformanceSuite } from './conformance/suite.js'
+import { defineConformanceSuite } from './conformance/suite.js'
+import { axiosClient } from './support/axios-clients.js'
 import { expectNoMatch } from './support/errors.js'
 import { PEERS, peerDir } from './support/peer-fixtures.js'
 import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, startTestServer, UTF8_BODY } from './support/server.js'
 import { tempCassetteDir } from './support/temp.js'
-
-function axiosClient(adapter: RecordingAdapter): ClientUnderTest {
-  return {
-    id: `axios (${adapter})`,
-    async send({ url, method = 'GET', headers, body }, cassette?: Cassette) {
-      const client = axios.create({ adapter: vcrAdapter(cassette, { adapter }), validateStatus: () => true, responseType: 'arraybuffer' })
-      const response = await client.request<ArrayBuffer>({ url, method, headers, data: body })
-      return { status: response.status, headers: multiValued(response.headers), body: Buffer.from(response.data) }
-    },
-  }
-}
-
-function multiValued(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || value === null) continue
-    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : [String(value)]
-  }
-  return out
-}
 
 defineConformanceSuite(axiosClient('http'))
 defineConformanceSuite(axiosClient('fetch'))

@@ -1,47 +1,18 @@
 import { createHmac } from 'node:crypto'
-import { once } from 'node:events'
 import { readFile, writeFile } from 'node:fs/promises'
-import { type IncomingHttpHeaders, request as httpRequest } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type Cassette, CannotOverwriteExistingCassetteError, InvalidOptionError, NoCassetteError, VCR } from '@vcrjs/core'
 import { UnsupportedRequestError, vcrHooks, type VcrHooksOptions } from '@vcrjs/got'
-import got, { type BeforeRequestHook, HTTPError, type Method, RequestError } from 'got'
+import got, { type BeforeRequestHook, HTTPError, RequestError } from 'got'
 import { describe, expect, it } from 'vitest'
-import { type ClientResponse, type ClientUnderTest, defineConformanceSuite } from './conformance/suite.js'
+import { defineConformanceSuite } from './conformance/suite.js'
+import { gotPromise, gotStream } from './support/got-clients.js'
 import { expectNoMatch } from './support/errors.js'
 import { BINARY_BODY, COMPRESSED_JSON, JSON_BODY, startTestServer, UTF8_BODY } from './support/server.js'
 import { tempCassetteDir } from './support/temp.js'
-
-/** The headers as got hands them to its caller, in the suite's form. */
-function headersOf(headers: IncomingHttpHeaders): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value : [value]
-  }
-  return out
-}
-
-const gotPromise: ClientUnderTest = {
-  id: 'got',
-  async send({ method = 'GET', url, headers, body }, cassette?: Cassette): Promise<ClientResponse> {
-    const client = got.extend({ hooks: vcrHooks(cassette), throwHttpErrors: false })
-    const response = await client(url, { method: method as Method, headers, body, responseType: 'buffer' })
-    return { status: response.statusCode, headers: headersOf(response.headers), body: Buffer.from(response.body) }
-  },
-}
-
-const gotStream: ClientUnderTest = {
-  id: 'got.stream',
-  async send({ method = 'GET', url, headers, body }, cassette?: Cassette): Promise<ClientResponse> {
-    const client = got.extend({ hooks: vcrHooks(cassette), throwHttpErrors: false })
-    const stream = client.stream(url, { method: method as Method, headers, body })
-    const [[response], chunks] = await Promise.all([once(stream, 'response'), stream.toArray()])
-    const { statusCode, headers: received } = response as { statusCode: number; headers: IncomingHttpHeaders }
-    return { status: statusCode, headers: headersOf(received), body: Buffer.concat(chunks as Uint8Array[]) }
-  },
-}
 
 defineConformanceSuite(gotPromise)
 defineConformanceSuite(gotStream)

@@ -1,0 +1,25 @@
+import { type RecordingAdapter, vcrAdapter } from '@vcrjs/axios'
+import type { Cassette } from '@vcrjs/core'
+import axios, { type AxiosResponseHeaders, type RawAxiosResponseHeaders } from 'axios'
+import type { ClientUnderTest } from '../conformance/suite.js'
+
+/** axios with `vcrAdapter` over its `adapter` ('http' or 'fetch'), bodies as bytes, no status errors. */
+export function axiosClient(adapter: RecordingAdapter): ClientUnderTest {
+  return {
+    id: `axios (${adapter})`,
+    async send({ url, method = 'GET', headers, body }, cassette?: Cassette) {
+      const client = axios.create({ adapter: vcrAdapter(cassette, { adapter }), validateStatus: () => true, responseType: 'arraybuffer' })
+      const response = await client.request<ArrayBuffer>({ url, method, headers, data: body })
+      return { status: response.status, headers: multiValued(response.headers), body: Buffer.from(response.data) }
+    },
+  }
+}
+
+function multiValued(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || value === null) continue
+    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : [String(value)]
+  }
+  return out
+}
