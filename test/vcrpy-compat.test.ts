@@ -8,6 +8,7 @@ import { vcrDispatcher } from '@vcrjs/undici'
 import { type Dispatcher, request as undiciRequest } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { type LiveExchange, PEERS, peerDir, readPeerSidecar } from './support/peer-fixtures.js'
+import { PEER_SCENARIOS } from './support/peer-scenarios.js'
 import { BINARY_BODY, COMPRESSED_JSON, startTestServer, UTF8_BODY } from './support/server.js'
 import { tempCassetteDir } from './support/temp.js'
 
@@ -16,19 +17,7 @@ const PYTHON = '/usr/bin/python3'
 const INSTALL_VCRPY = 'apt-get install python3-vcr python3-requests'
 
 /** The scenarios fixtures/scripts/record-peers.ts records with each peer. */
-const SCENARIOS = [
-  'binary',
-  'cookies',
-  'counter',
-  'gzip',
-  'gzip-accept-encoding',
-  'json-get',
-  'json-post',
-  'not-found',
-  'redirect',
-  'text-query',
-  'utf8',
-]
+const SCENARIOS = PEER_SCENARIOS.map((scenario) => scenario.name)
 
 for (const peer of PEERS) {
   describe(`cassettes recorded by ${peer.name} load in @vcrjs/core`, () => {

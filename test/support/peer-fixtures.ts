@@ -6,9 +6,21 @@ import { gunzipSync } from 'node:zlib'
 /** fixtures/: the cassettes vcrpy and Ruby VCR recorded (fixtures/scripts/record-peers.ts), read-only. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 
+/**
+ * The real peers: where their fixtures are, and how to drive them
+ * (test/support/peer-driver.ts runs `command` on fixtures/scripts/`driver`;
+ * `install` names the Debian packages they need).
+ */
 export const PEERS = [
-  { name: 'vcrpy', dir: 'vcrpy', extension: '.yaml' },
-  { name: 'Ruby VCR', dir: 'ruby', extension: '.yml' },
+  {
+    name: 'vcrpy',
+    dir: 'vcrpy',
+    extension: '.yaml',
+    command: '/usr/bin/python3',
+    driver: 'vcrpy_peer.py',
+    install: 'python3-vcr python3-requests python3-yaml',
+  },
+  { name: 'Ruby VCR', dir: 'ruby', extension: '.yml', command: '/usr/bin/ruby', driver: 'ruby_peer.rb', install: 'ruby-vcr ruby-webmock' },
 ] as const
 
 export type Peer = (typeof PEERS)[number]
