@@ -37,10 +37,28 @@ export interface ClientUnderTest {
    * Must not throw for 4xx/5xx statuses (turn off the client's own status errors).
    */
   send(request: Omit<ScenarioRequest, 'path'> & { url: string }, cassette?: Cassette): Promise<ClientResponse>
+  /**
+   * How the client surfaces the core's no-match error. Default `'error-or-cause'`:
+   * the CannotOverwriteExistingCassetteError itself or along the `cause` chain.
+   * `'code-and-message'`: a client that wraps errors without `cause` (node-fetch's
+   * FetchError) but keeps the wrapped error's `code` and message.
+   */
+  readonly noMatchError?: 'error-or-cause' | 'code-and-message'
 }
 
 
 export function defineConformanceSuite(client: ClientUnderTest): void {
+  /** The no-match error as this client surfaces it: its message, and the code where that is all that survives. */
+  async function noMatch(promise: Promise<unknown>): Promise<{ message: string }> {
+    if (client.noMatchError !== 'code-and-message') return expectNoMatch(promise)
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e as { code?: unknown; message: string },
+    )
+    expect(error?.code).toBe('VCR_CANNOT_OVERWRITE_EXISTING_CASSETTE')
+    return error!
+  }
+
   describe(`conformance: ${client.id}`, () => {
     /** Records `requests` into a fresh cassette, stops the server, replays them offline, and returns both runs. */
     async function recordThenReplay(requests: ScenarioRequest[], options: CassetteOptions = {}, { sameHeaders = true } = {}) {
@@ -168,7 +186,7 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         const dir = await tempCassetteDir()
         const vcr = new VCR({ cassetteLibraryDir: dir })
         await vcr.useCassette('once.yaml', (cassette) => client.send({ url: server.url('/json') }, cassette))
-        const error = await vcr.useCassette('once.yaml', (cassette) => expectNoMatch(client.send({ url: server.url('/text?q=1') }, cassette)))
+        const error = await vcr.useCassette('once.yaml', (cassette) => noMatch(client.send({ url: server.url('/text?q=1') }, cassette)))
         await server.close()
         expect(server.hits).toBe(1)
         expect(error.message).toContain(`GET ${server.url('/text?q=1')}`)
@@ -181,7 +199,7 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         const server = await startTestServer()
         const dir = await tempCassetteDir()
         const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none' })
-        await vcr.useCassette('none.yaml', (cassette) => expectNoMatch(client.send({ url: server.url('/json') }, cassette)))
+        await vcr.useCassette('none.yaml', (cassette) => noMatch(client.send({ url: server.url('/json') }, cassette)))
         await server.close()
         expect(server.hits).toBe(0)
         await expect(readFile(join(dir, 'none.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
