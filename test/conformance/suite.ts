@@ -289,6 +289,52 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         await expect(readFile(join(dir, 'ignored.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
       })
 
+      it('filterResponseHeaders keeps Set-Cookie off disk; the live run still saw both cookies', async () => {
+        const { live, replayed, file } = await recordThenReplay([{ path: '/cookies' }], { filterResponseHeaders: ['set-cookie'] }, { sameHeaders: false })
+        expect(live[0]!.headers['set-cookie']).toHaveLength(2)
+        expect(replayed[0]!.headers['set-cookie']).toBeUndefined()
+        expect(file).not.toContain('session=abc123')
+      })
+
+      it('beforeRecordRequest and beforeRecordResponse returning null leave an interaction unrecorded', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({
+          cassetteLibraryDir: dir,
+          beforeRecordRequest: (request) => (request.path === '/text' ? null : request),
+          beforeRecordResponse: (response) => (response.status.code === 404 ? null : response),
+        })
+        const statuses = await vcr.useCassette('hooks.yaml', async (cassette) => [
+          (await client.send({ url: server.url('/text?skip=1') }, cassette)).status,
+          (await client.send({ url: server.url('/status/404') }, cassette)).status,
+          (await client.send({ url: server.url('/json') }, cassette)).status,
+        ])
+        await server.close()
+        expect(statuses).toEqual([200, 404, 200])
+        const file = await readFile(join(dir, 'hooks.yaml'), 'utf8')
+        expect(file.match(/- request:/g)).toHaveLength(1)
+        expect(file).toContain('/json')
+      })
+
+      it('dropUnusedRequests keeps only what was played; allowUnusedInteractions: false reports what was not', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir })
+        await vcr.useCassette('unused.yaml', async (cassette) => {
+          await client.send({ url: server.url('/json') }, cassette)
+          await client.send({ url: server.url('/utf8') }, cassette)
+        })
+        await server.close()
+        const strict = vcr.useCassette('unused.yaml', (cassette) => client.send({ url: server.url('/json') }, cassette), {
+          allowUnusedInteractions: false,
+        })
+        await expect(strict).rejects.toThrow(`GET ${server.url('/utf8')}`)
+        await vcr.useCassette('unused.yaml', (cassette) => client.send({ url: server.url('/utf8') }, cassette), { dropUnusedRequests: true })
+        const file = await readFile(join(dir, 'unused.yaml'), 'utf8')
+        expect(file.match(/- request:/g)).toHaveLength(1)
+        expect(file).toContain('/utf8')
+      })
+
       it('allowPlaybackRepeats replays the last recorded response again', async () => {
         const server = await startTestServer()
         const dir = await tempCassetteDir()
