@@ -1,12 +1,15 @@
 import jsYaml from 'js-yaml'
+import { readEmittedYaml } from './yaml-reader.js'
 import type { CassetteData, Serializer } from './serializer.js'
 
 /**
  * The YAML serializer: block style like PyYAML's, so vcrpy loads what we write
- * and a diff of a cassette reads naturally. Loading goes through js-yaml,
- * which reads `!!binary` and is several times faster than the alternatives on
- * large cassettes; writing uses the small emitter below, which knows the few
- * shapes a cassette holds and is faster than a general dumper.
+ * and a diff of a cassette reads naturally. What the emitter below wrote is
+ * read back by the fast reader of yaml-reader.ts; anything else (a cassette
+ * written by vcrpy or Ruby VCR, or edited by hand) goes through js-yaml, which
+ * reads `!!binary` and is several times faster than the other general parsers
+ * on large cassettes. The emitter knows the few shapes a cassette holds and is
+ * faster than a general dumper.
  */
 export const yamlSerializer: Serializer = {
   serialize(data: CassetteData): string {
@@ -15,7 +18,8 @@ export const yamlSerializer: Serializer = {
     return `${lines.join('\n')}\n`
   },
   deserialize(text: string): unknown {
-    return jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+    const emitted = readEmittedYaml(text)
+    return emitted ? emitted.value : jsYaml.load(text, { schema: CASSETTE_SCHEMA })
   },
 }
 
