@@ -66,73 +66,117 @@ function fromVcrpy(raw: unknown, index: number): Interaction {
   const where = `interactions[${index}]`
   const item = mapping(raw, where)
   const request = mapping(item.request, `${where}.request`)
-  const response = mapping(item.response, `${where}.response`)
-  const status = mapping(response.status, `${where}.response.status`)
-  return {
-    request: new Request({
+  return storedInteraction(
+    new Request({
       method: string(request.method, `${where}.request.method`),
       url: string(request.uri, `${where}.request.uri`),
       headers: headers(request.headers, `${where}.request.headers`),
-      body: body(request.body, `${where}.request.body`),
+      body: decodeBody(body(request.body, `${where}.request.body`)),
     }),
-    response: new Response({
-      status: { code: statusCode(status.code, `${where}.response.status.code`), message: optionalString(status.message) },
-      headers: headers(response.headers, `${where}.response.headers`),
-      body: body(response.body, `${where}.response.body`) ?? '',
-    }),
-    ...recordedAt(item.recorded_at),
-  }
+    storedResponse(item.response, where),
+    item.recorded_at,
+  )
 }
 
 function fromRuby(raw: unknown, index: number): Interaction {
   const where = `http_interactions[${index}]`
   const item = mapping(raw, where)
   const request = mapping(item.request, `${where}.request`)
-  const response = mapping(item.response, `${where}.response`)
-  const status = mapping(response.status, `${where}.response.status`)
-  const requestBody = body(request.body, `${where}.request.body`)
-  return {
-    request: new Request({
+  const requestBody = decodeBody(body(request.body, `${where}.request.body`))
+  return storedInteraction(
+    new Request({
       method: string(request.method, `${where}.request.method`),
       url: string(request.uri, `${where}.request.uri`),
       headers: headers(request.headers, `${where}.request.headers`),
       // Ruby VCR writes an empty string for "no body".
       body: requestBody === null || requestBody.length === 0 ? null : requestBody,
     }),
-    response: new Response({
-      status: { code: statusCode(status.code, `${where}.response.status.code`), message: optionalString(status.message) },
-      headers: headers(response.headers, `${where}.response.headers`),
-      body: body(response.body, `${where}.response.body`) ?? '',
-    }),
-    ...recordedAt(item.recorded_at),
+    storedResponse(item.response, where),
+    item.recorded_at,
+  )
+}
+
+/**
+ * Checks a stored response now, so a broken cassette fails at load, and
+ * returns what builds it. Building (decoding the body into bytes, the headers
+ * into `HttpHeaders`) waits until the response is played or inspected: most
+ * interactions of a large cassette are never played in a given run, and
+ * loading stays fast and small.
+ */
+function storedResponse(raw: unknown, where: string): () => Response {
+  const response = mapping(raw, `${where}.response`)
+  const status = mapping(response.status, `${where}.response.status`)
+  const code = statusCode(status.code, `${where}.response.status.code`)
+  const message = optionalString(status.message)
+  const rawHeaders = headersMapping(response.headers, `${where}.response.headers`)
+  const rawBody = body(response.body, `${where}.response.body`)
+  return () => new Response({ status: { code, message }, headers: headers(rawHeaders, ''), body: decodeBody(rawBody) ?? '' })
+}
+
+/** An interaction whose response is built on first access, then kept. */
+class StoredInteraction implements Interaction {
+  readonly request: Request
+  declare readonly recordedAt?: Date
+  #buildResponse: (() => Response) | undefined
+  #response: Response | undefined
+
+  constructor(request: Request, buildResponse: () => Response, recordedAt: Date | undefined) {
+    this.request = request
+    this.#buildResponse = buildResponse
+    if (recordedAt !== undefined) (this as { recordedAt?: Date }).recordedAt = recordedAt
   }
+
+  get response(): Response {
+    if (this.#response === undefined) {
+      this.#response = this.#buildResponse!()
+      this.#buildResponse = undefined
+    }
+    return this.#response
+  }
+}
+
+function storedInteraction(request: Request, buildResponse: () => Response, rawRecordedAt: unknown): Interaction {
+  return new StoredInteraction(request, buildResponse, recordedAt(rawRecordedAt).recordedAt)
 }
 
 /**
  * A body in any of the spellings the peers write: a string or bytes (vcrpy's
  * request), `{string}` (vcrpy's response, Ruby), `{base64_string}` (Ruby, and
  * our JSON for binary bodies), `{encoding, string}` where `string` may be `!binary`.
+ * Checked here; `decodeBody` turns it into what `Request`/`Response` take.
  */
-function body(raw: unknown, where: string): Uint8Array | string | null {
+type BodySpelling = string | Uint8Array | { base64: string } | null
+
+function body(raw: unknown, where: string): BodySpelling {
   if (raw === null || raw === undefined) return null
   if (typeof raw === 'string' || raw instanceof Uint8Array) return raw
   const spelled = mapping(raw, where)
-  if (typeof spelled.base64_string === 'string') return Buffer.from(spelled.base64_string, 'base64')
+  if (typeof spelled.base64_string === 'string') return { base64: spelled.base64_string }
   if (typeof spelled.string === 'string' || spelled.string instanceof Uint8Array) return spelled.string
   if (spelled.string === null || spelled.string === undefined) return null
   throw new CassetteFormatProblem(`${where} is neither text, bytes, {string} nor {base64_string}`)
 }
 
+function decodeBody(spelled: BodySpelling): Uint8Array | string | null {
+  return spelled !== null && typeof spelled === 'object' && !(spelled instanceof Uint8Array) ? Buffer.from(spelled.base64, 'base64') : spelled
+}
+
 function headers(raw: unknown, where: string): HttpHeaders {
   const out = new HttpHeaders()
-  if (raw === null || raw === undefined) return out
-  for (const [name, values] of Object.entries(mapping(raw, where))) {
+  const spelled = headersMapping(raw, where)
+  if (spelled === null) return out
+  for (const name of Object.keys(spelled)) {
+    const values = spelled[name]
     for (const value of Array.isArray(values) ? values : [values]) {
       if (value === null || value === undefined) continue
       out.append(name, typeof value === 'string' ? value : String(value))
     }
   }
   return out
+}
+
+function headersMapping(raw: unknown, where: string): Record<string, unknown> | null {
+  return raw === null || raw === undefined ? null : mapping(raw, where)
 }
 
 function recordedAt(raw: unknown): { recordedAt?: Date } {

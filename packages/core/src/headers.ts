@@ -13,12 +13,13 @@ export type HeadersInput =
  * stay two (unlike a `Record<string, string>` or the WHATWG `Headers.get`).
  */
 export class HttpHeaders implements Iterable<HeaderEntry> {
-  readonly #entries: HeaderEntry[] = []
+  #entries: HeaderEntry[] = []
 
   constructor(init?: HeadersInput) {
     if (init === undefined) return
     if (init instanceof HttpHeaders) {
-      this.#entries.push(...init.#entries)
+      // A copy of exactly its size: a loaded cassette keeps one per request and response.
+      this.#entries = init.#entries.slice()
     } else if (isIterable(init)) {
       for (const [name, value] of init) this.append(name, value)
     } else {

@@ -30,9 +30,10 @@ export class InteractionIndex {
     this.#played = new Uint8Array(interactions.length)
     interactions.forEach((interaction, id) => {
       const key = this.#key(interaction.request)
-      let bucket = this.#buckets.get(key)
-      if (!bucket) this.#buckets.set(key, (bucket = { ids: [], firstUnplayed: 0 }))
-      bucket.ids.push(id)
+      const bucket = this.#buckets.get(key)
+      // Most buckets hold one interaction: a one-element array, not one grown by `push`.
+      if (bucket) bucket.ids.push(id)
+      else this.#buckets.set(key, { ids: [id], firstUnplayed: 0 })
     })
   }
 

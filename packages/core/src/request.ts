@@ -3,6 +3,8 @@ import { HttpHeaders, type HeadersInput } from './headers.js'
 
 export const DEFAULT_PORTS = { http: 80, https: 443 } as const
 
+const NO_QUERY: ReadonlyArray<readonly [string, string]> = Object.freeze([])
+
 /** What an adapter or a user passes to describe a request. */
 export interface RequestInit {
   method: string
@@ -43,7 +45,8 @@ export class Request {
     this.host = parsed.hostname
     this.port = parsed.port === '' ? DEFAULT_PORTS[protocol] : Number(parsed.port)
     this.path = parsed.pathname
-    this.query = [...parsed.searchParams]
+    // Cut to size: a loaded cassette keeps the query of every request.
+    this.query = parsed.search === '' ? NO_QUERY : [...parsed.searchParams].slice()
     this.headers = new HttpHeaders(init.headers)
     this.body = toBytes(init.body)
   }
