@@ -212,6 +212,9 @@ describe('loading', () => {
     ["vcrpy's pre-1.0 list", '- request: {}\n  response: {}\n', /pre-1.0 format.*vcr\.migration/],
     ['no interactions key', 'foo: 1\n', /neither `interactions` \(vcrpy\) nor `http_interactions` \(Ruby VCR\)/],
     ['an interaction without a method', 'interactions:\n- request: {uri: "http://h/"}\n  response: {status: {code: 200}}\nversion: 1\n', /interactions\[0\]\.request\.method/],
+    // Responses are built when first played; a broken one must still fail the load.
+    ['a response with a bad status', 'interactions:\n- request: {method: GET, uri: "http://h/"}\n  response: {status: {code: nope}}\nversion: 1\n', /interactions\[0\]\.response\.status\.code/],
+    ['a response with a bad body', 'interactions:\n- request: {method: GET, uri: "http://h/"}\n  response: {status: {code: 200}, body: {string: 5}}\nversion: 1\n', /interactions\[0\]\.response\.body is neither/],
   ])('reports %s, naming the file, and never overwrites it', async (_, content, problem) => {
     const path = join(dir, 'broken.yaml')
     await writeFile(path, content)
