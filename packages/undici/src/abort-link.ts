@@ -5,21 +5,42 @@ import type { Dispatcher } from 'undici'
  * request body, and a real request that may not have started yet.
  */
 export class AbortLink {
-  readonly #aborter = new AbortController()
+  // Created only when a streamed body needs a signal: an AbortController costs
+  // a replayed request several microseconds, and most requests never abort.
+  #aborter: AbortController | undefined
+  #reason: Error | undefined
   #controller: Dispatcher.DispatchController | undefined
 
   get signal(): AbortSignal {
+    if (this.#aborter === undefined) {
+      this.#aborter = new AbortController()
+      if (this.#reason !== undefined) this.#aborter.abort(this.#reason)
+    }
     return this.#aborter.signal
+  }
+
+  get aborted(): boolean {
+    return this.#reason !== undefined
+  }
+
+  /** The reason the client aborted with, if it did. */
+  get reason(): Error | undefined {
+    return this.#reason
+  }
+
+  throwIfAborted(): void {
+    if (this.#reason !== undefined) throw this.#reason
   }
 
   attach(controller: Dispatcher.DispatchController): void {
     this.#controller = controller
-    if (this.signal.aborted) controller.abort(this.signal.reason as Error)
+    if (this.#reason !== undefined) controller.abort(this.#reason)
   }
 
   abort(reason: Error): void {
-    if (this.signal.aborted) return
-    this.#aborter.abort(reason)
+    if (this.#reason !== undefined) return
+    this.#reason = reason
+    this.#aborter?.abort(reason)
     this.#controller?.abort(reason)
   }
 }

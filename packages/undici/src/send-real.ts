@@ -9,7 +9,7 @@ import type { AbortLink } from './abort-link.js'
  */
 export function sendReal(dispatch: Dispatcher.Dispatch, opts: Dispatcher.DispatchOptions, link: AbortLink): Promise<ResponseInit> {
   return new Promise((resolve, reject) => {
-    if (link.signal.aborted) return reject(link.signal.reason)
+    if (link.aborted) return reject(link.reason)
     const chunks: Buffer[] = []
     let head: Pick<ResponseInit, 'status' | 'headers'> | undefined
     const handler: Dispatcher.DispatchHandler = {

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici'
 import { AbortLink } from './abort-link.js'
 import { ClientResponder } from './client-responder.js'
 import { UnsupportedRequestError } from '@vcrjs/core'
-import { captureRequestBody } from './request-body.js'
+import { type CapturedBody, captureRequestBody } from './request-body.js'
 import { requestHeaderEntries } from './request-headers.js'
 import { requestUrl } from './request-url.js'
 import { sendReal } from './send-real.js'
@@ -44,6 +44,8 @@ export function vcrInterceptor(cassette?: Cassette, options: AdapterOptions = {}
     }
 }
 
+const NO_BODY: CapturedBody = { bytes: null }
+
 interface Dispatched {
   cassette: Cassette | undefined
   options: AdapterOptions
@@ -62,9 +64,9 @@ async function respond({ cassette, options, dispatch, opts, composedOrigin, link
     )
   }
   const url = requestUrl(opts, composedOrigin)
-  const body = await captureRequestBody(opts.body, link.signal)
+  const body = opts.body === null || opts.body === undefined ? NO_BODY : await captureRequestBody(opts.body, link.signal)
   // An abort while the body was read must not reach the cassette: nothing is played or recorded for it.
-  link.signal.throwIfAborted()
+  link.throwIfAborted()
   const headers = requestHeaderEntries(opts.headers)
   if (body.contentType && !headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['content-type', body.contentType])
   return handleRequest({
