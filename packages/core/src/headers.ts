@@ -128,5 +128,6 @@ function isIterable(value: unknown): value is Iterable<readonly [string, string]
 }
 
 function text(value: string | Uint8Array): string {
-  return typeof value === 'string' ? value : Buffer.from(value).toString('latin1')
+  // A view, not `Buffer.from(value)`, which would copy every header of every response first.
+  return typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')
 }

@@ -131,7 +131,9 @@ class ReplayController implements Controller {
 
 /** Node's flat raw form as Buffers: what undici's parser produces and what every fetch reads names from. */
 function rawHeaders(headers: HttpHeaders): Buffer[] {
-  return headers.toRaw().map((item) => Buffer.from(item, 'latin1'))
+  const raw: Buffer[] = []
+  for (const [name, value] of headers) raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'))
+  return raw
 }
 
 /** undici's parsed form: lower-case names, a repeated header as an array. */
