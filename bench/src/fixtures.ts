@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { handleRequest, VCR } from '@vcrjs/core'
 import { Dispatcher, getGlobalDispatcher, setGlobalDispatcher, SnapshotAgent } from 'undici'
 import { benchInteraction, interactionPath, REQUEST_HEADERS } from './interactions.js'
-import { pollyFor } from './peers.js'
 
 /** Where each tool's copy of the same `size` interactions lives. */
 export interface FixturePaths {
@@ -136,6 +135,8 @@ function nockDefinitions(size: number, origin: string): unknown[] {
 
 /** Polly writes its HAR itself, so it records the interactions from the generator's server. */
 async function recordPolly(paths: FixturePaths, size: number, origin: string): Promise<void> {
+  // Imported here: Polly patches global fetch and Node's http module on import.
+  const { pollyFor } = await import('./peers.js')
   const polly = await pollyFor(paths, 'fetch', 'record')
   for (let index = 0; index < size; index++) {
     const response = await fetch(`${origin}${interactionPath(index)}`, { headers: REQUEST_HEADERS })

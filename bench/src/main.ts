@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,9 +13,10 @@ import { SAVE_SUBJECTS, type SaveResult } from './save.js'
 import type { Task } from './task.js'
 
 /**
- * `pnpm bench`: generates the cassettes, runs every measurement in a fresh
- * process, prints the report and writes bench/results.json and bench/RESULTS.md.
- * `--quick` stops at 1,000 interactions, for trying changes out.
+ * `pnpm bench`: builds the vcrjs packages, generates the cassettes, runs every
+ * measurement in a fresh process, prints the report and writes
+ * bench/results.json and bench/RESULTS.md. `--quick` stops at 1,000
+ * interactions, for trying changes out (and writes no RESULTS.md).
  */
 const quick = process.argv.includes('--quick')
 const SIZES = quick ? [10, 1_000] : [10, 1_000, 10_000, 50_000]
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     const load: LoadResult[] = []
     for (const size of SIZES) {
       for (const subject of LOAD_SUBJECTS) {
-        load.push(await runChild<LoadResult>({ kind: 'load', subject, dir, size, repeats: size >= 50_000 ? 1 : size >= 10_000 ? 3 : 5 }))
+        load.push(await runChild<LoadResult>({ kind: 'load', subject, dir, size, repeats: size >= 50_000 ? 1 : 5 }))
       }
     }
 
@@ -74,10 +75,21 @@ async function main(): Promise<void> {
     const report = renderReport(results)
     process.stdout.write(`\n${report}`)
     await writeFile(join(benchDir, 'results.json'), `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`)
-    if (!quick) await writeFile(join(benchDir, 'RESULTS.md'), `# vcrjs benchmarks\n\nWritten by \`pnpm bench\` (bench/src/main.ts); the raw figures are in results.json.\n\n${report}`)
+    if (!quick) await writeResults(report)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+const NOTES_MARKER = '<!-- notes: kept when pnpm bench rewrites this file -->'
+
+/** Writes bench/RESULTS.md: this run's report, then the notes written by hand below the marker, if any. */
+async function writeResults(report: string): Promise<void> {
+  const path = join(benchDir, 'RESULTS.md')
+  const previous = await readFile(path, 'utf8').catch(() => '')
+  const at = previous.indexOf(NOTES_MARKER)
+  const notes = at === -1 ? `${NOTES_MARKER}\n` : previous.slice(at)
+  await writeFile(path, `# vcrjs benchmarks\n\nWritten by \`pnpm bench\` (bench/src/main.ts); the raw figures are in results.json.\n\n${report}\n${notes}`)
 }
 
 /** Runs one task in a fresh Node process with `--expose-gc`, under the same tsx loader as this one. */

@@ -5,12 +5,14 @@ import { vcrHooks } from '@vcrjs/got'
 import { vcrDispatcher } from '@vcrjs/undici'
 import axios from 'axios'
 import got from 'got'
-import nock from 'nock'
 import { type Dispatcher, MockAgent, setGlobalDispatcher, SnapshotAgent } from 'undici'
 import { basename, dirname } from 'node:path'
 import { type FixturePaths, fixturePaths } from './fixtures.js'
 import { benchInteraction, REQUEST_HEADERS } from './interactions.js'
-import { pollyFor } from './peers.js'
+
+// Polly and nock patch Node's http module and global fetch as soon as they are
+// imported, so they are imported only by the subjects that use them: every
+// other subject runs on an untouched fetch.
 
 /** The tools the replay benchmark drives, each through one client. */
 export const REPLAY_SUBJECTS = [
@@ -67,10 +69,12 @@ export async function replaySubject(name: ReplaySubjectName, dir: string, size: 
     case 'snapshot-fetch': {
       const agent = new SnapshotAgent({ mode: 'playback', snapshotPath: paths.snapshot })
       await agent.loadSnapshots()
-      return { ...withGlobalDispatcher(agent, viaFetch), rewind: async () => agent.resetCallCounts() }
+      setGlobalDispatcher(agent)
+      // close() would save the snapshots back over the fixture; clearing first keeps it untouched.
+      return { send: viaFetch, rewind: async () => agent.resetCallCounts(), close: () => (agent.clearSnapshots(), agent.close()) }
     }
     case 'polly-fetch':
-      return withPolly(await pollyFor(paths, 'fetch', 'replay'), viaFetch)
+      return withPolly(await (await import('./peers.js')).pollyFor(paths, 'fetch', 'replay'), viaFetch)
     case 'nock-fetch':
       return nockBack(paths, viaFetch)
     case 'vcrjs-axios': {
@@ -84,6 +88,7 @@ export async function replaySubject(name: ReplaySubjectName, dir: string, size: 
     }
     case 'polly-node-http-axios': {
       const client = axios.create({ responseType: 'text' })
+      const { pollyFor } = await import('./peers.js')
       return withPolly(await pollyFor(paths, 'node-http', 'replay'), async (index) => (await client.get<string>(url(index), { headers: REQUEST_HEADERS })).data)
     }
     case 'vcrjs-got': {
@@ -141,6 +146,7 @@ function withPolly(polly: Polly, send: (index: number) => Promise<unknown>): Rep
 
 /** nock consumes an interceptor per request, so a rewind loads the fixture anew. */
 async function nockBack(paths: FixturePaths, send: (index: number) => Promise<unknown>): Promise<ReplaySubject> {
+  const { default: nock } = await import('nock')
   nock.back.fixtures = dirname(paths.nock)
   nock.back.setMode('lockdown')
   let done = (await nock.back(basename(paths.nock))).nockDone

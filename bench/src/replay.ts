@@ -24,7 +24,14 @@ export function requestOrder(size: number, requests: number): number[] {
   return Array.from({ length: requests }, (_, at) => (size >= requests ? Math.floor((at * size) / requests) : at % size))
 }
 
-/** One pass to warm up the code paths, a rewind, then the measured pass; requests are sequential, like a test's. */
+export const MEASURED_PASSES = 3
+
+/**
+ * One pass to warm the code paths up (and check every answer), then
+ * `MEASURED_PASSES` measured passes with a rewind before each; the fastest
+ * pass is reported, the one the machine's other work disturbed least.
+ * Requests are sequential, like a test's.
+ */
 export async function measureReplay(name: ReplaySubjectName, dir: string, size: number, origin: string, requests = REPLAY_REQUESTS): Promise<ReplayResult> {
   const subject = await replaySubject(name, dir, size, origin)
   const order = requestOrder(size, requests)
@@ -34,16 +41,21 @@ export async function measureReplay(name: ReplaySubjectName, dir: string, size: 
       const body = await subject.send(index)
       if (body !== benchInteraction(index).body) throw new Error(`${name} answered request ${index} with ${JSON.stringify(body).slice(0, 200)}`)
     }
-    await subject.rewind()
-    collectGarbage()
-    const times = new Float64Array(requests)
-    const start = performance.now()
-    for (let at = 0; at < requests; at++) {
-      const sent = performance.now()
-      await subject.send(order[at]!)
-      times[at] = performance.now() - sent
+    let best: { total: number; times: Float64Array } | undefined
+    for (let pass = 0; pass < MEASURED_PASSES; pass++) {
+      await subject.rewind()
+      collectGarbage()
+      const times = new Float64Array(requests)
+      const start = performance.now()
+      for (let at = 0; at < requests; at++) {
+        const sent = performance.now()
+        await subject.send(order[at]!)
+        times[at] = performance.now() - sent
+      }
+      const total = performance.now() - start
+      if (!best || total < best.total) best = { total, times }
     }
-    const total = performance.now() - start
+    const { total, times } = best!
     times.sort()
     return {
       subject: name,

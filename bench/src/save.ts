@@ -59,6 +59,7 @@ async function snapshotSave(fixtures: string, dir: string, size: number, run: nu
   await agent.loadSnapshots()
   return async () => {
     await agent.saveSnapshots(join(dir, `save-${run}.json`))
+    agent.clearSnapshots()
     await agent.close()
   }
 }
