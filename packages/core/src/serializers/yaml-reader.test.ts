@@ -60,6 +60,7 @@ describe('the fast YAML reader', () => {
     ['a top-level list', '- request: {}\n'],
     ['a block literal', 'text: |\n  hello\n'],
     ['no final newline', 'version: 1'],
+    ['padding inside a binary block', 'b: !!binary |\n  AA==\n  AAEC\n'],
   ])('leaves %s to js-yaml, which the serializer then uses', (_, text) => {
     expect(readEmittedYaml(text)).toBeUndefined()
     let expected: unknown

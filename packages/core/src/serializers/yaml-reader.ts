@@ -49,6 +49,7 @@ const DOUBLE_QUOTE = 0x22
 const PLAIN_STRING = /^(?!.*(?: #|: ))[A-Za-z](?:[\x20-\x7e]*[\x21-\x39\x3b-\x7e])?$/
 const INTEGER = /^-?(?:0|[1-9][0-9]{0,14})$/
 const BASE64_LINE = /^[A-Za-z0-9+/]+=*$/
+const CANONICAL_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 const YAML_NULL = new Set(['null', 'Null', 'NULL', '~'])
 const YAML_TRUE = new Set(['true', 'True', 'TRUE'])
 const YAML_FALSE = new Set(['false', 'False', 'FALSE'])
@@ -209,7 +210,8 @@ class Reader {
       this.#nextLine(end)
     }
     // js-yaml reads an empty block against what follows it; the emitter never writes one (empty bodies are text).
-    if (base64 === '') giveUp()
+    // Padding only at the very end, whole quads: anything else is js-yaml's to judge.
+    if (base64 === '' || base64.length % 4 !== 0 || !CANONICAL_BASE64.test(base64)) giveUp()
     const bytes = Buffer.from(base64, 'base64')
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
