@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream'
 import { HttpHeaders } from '@vcrjs/core'
 import axios, { AxiosError, AxiosHeaders, type AxiosResponse, CanceledError, type InternalAxiosRequestConfig } from 'axios'
 import { fetchDecode, fetchDecodedCodings, reencodeFetchDecoded } from './content-coding.js'
-import { basicAuthorization, type Hop, removeHeaders, type WireHeaders } from './hop.js'
+import { basicAuthorization, type Hop, removeHeaders, singleHopConfig, type WireHeaders } from './hop.js'
 import { resolveLocation, switchesToGet } from './redirects.js'
 import type { Transport } from './transport.js'
 
@@ -35,23 +34,9 @@ export const fetchTransport: Transport = {
   async send(config, hop, signal) {
     const adapter = axios.getAdapter('fetch', config)
     const response = await adapter({
-      ...config,
-      url: hop.url,
-      baseURL: undefined,
-      params: undefined,
-      method: hop.method.toLowerCase(),
-      headers: new AxiosHeaders(hop.headers as Record<string, string | string[]>),
-      auth: undefined,
-      data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body], { objectMode: false }) : hop.body,
+      ...singleHopConfig(config, hop, new AxiosHeaders(hop.headers as Record<string, string | string[]>), signal),
       responseType: 'arraybuffer',
-      maxRedirects: 0,
       fetchOptions: { ...(config.fetchOptions as object | undefined), redirect: 'manual' },
-      maxContentLength: -1,
-      validateStatus: null,
-      timeout: 0,
-      signal,
-      cancelToken: undefined,
-      onDownloadProgress: undefined,
     })
     const headers = new HttpHeaders()
     for (const [name, value] of response.headers as AxiosHeaders) {

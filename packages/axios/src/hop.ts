@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream'
 import type { RequestInit } from '@vcrjs/core'
+import type { AxiosHeaders, InternalAxiosRequestConfig } from 'axios'
 
 /** Request headers as axios hands them to its transport: names as written, one entry per name. */
 export type WireHeaders = Record<string, string | string[]>
@@ -42,4 +44,34 @@ export function removeHeaders(headers: WireHeaders, pattern: RegExp): void {
 export function hasHeader(headers: WireHeaders, name: string): boolean {
   const key = name.toLowerCase()
   return Object.keys(headers).some((candidate) => candidate.toLowerCase() === key)
+}
+
+/**
+ * The config for sending exactly one hop through one of axios's own adapters:
+ * the URL resolved, and axios's redirects, size limits, status checks,
+ * timers and progress off, because vcrjs does those around the whole chain.
+ */
+export function singleHopConfig(
+  config: InternalAxiosRequestConfig,
+  hop: Hop,
+  headers: AxiosHeaders,
+  signal: AbortSignal,
+): InternalAxiosRequestConfig {
+  return {
+    ...config,
+    url: hop.url,
+    baseURL: undefined,
+    params: undefined,
+    method: hop.method.toLowerCase(),
+    headers,
+    auth: undefined,
+    data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body], { objectMode: false }) : hop.body,
+    maxRedirects: 0,
+    maxContentLength: -1,
+    validateStatus: null,
+    timeout: 0,
+    signal,
+    cancelToken: undefined,
+    onDownloadProgress: undefined,
+  }
 }

@@ -4,7 +4,7 @@ import zlib from 'node:zlib'
 import { HttpHeaders, type Response } from '@vcrjs/core'
 import axios, { AxiosError, AxiosHeaders, type AxiosResponse, CanceledError, type InternalAxiosRequestConfig } from 'axios'
 import { httpAdapterDecoders } from './content-coding.js'
-import { basicAuthorization, type Hop, removeHeaders, type WireHeaders } from './hop.js'
+import { basicAuthorization, type Hop, removeHeaders, singleHopConfig, type WireHeaders } from './hop.js'
 import { nodeHeaders } from './node-headers.js'
 import { resolveLocation, switchesToGet } from './redirects.js'
 import type { RedirectChain, Transport } from './transport.js'
@@ -38,25 +38,7 @@ export const httpTransport: Transport = {
     const adapter = axios.getAdapter('http', config)
     const headers = new AxiosHeaders(hop.headers as Record<string, string | string[]>)
     if (hop.auth !== undefined) headers.set('Authorization', basicAuthorization(hop.auth))
-    const response = await adapter({
-      ...config,
-      url: hop.url,
-      baseURL: undefined,
-      params: undefined,
-      method: hop.method.toLowerCase(),
-      headers,
-      auth: undefined,
-      data: hop.body === null ? undefined : hop.streamed ? Readable.from([hop.body], { objectMode: false }) : hop.body,
-      responseType: 'stream',
-      decompress: false,
-      maxRedirects: 0,
-      maxContentLength: -1,
-      validateStatus: null,
-      timeout: 0,
-      signal,
-      cancelToken: undefined,
-      onDownloadProgress: undefined,
-    })
+    const response = await adapter({ ...singleHopConfig(config, hop, headers, signal), responseType: 'stream', decompress: false })
     const stream = response.data as IncomingMessage
     const chunks: Buffer[] = []
     for await (const chunk of stream) chunks.push(chunk as Buffer)
