@@ -11,7 +11,7 @@ import {
 import type { Interaction } from './interaction.js'
 import { InteractionIndex } from './interaction-index.js'
 import { isIgnored, requestForCassette, responseForCassette, responseForClient } from './interaction-pipeline.js'
-import { noMatchMessage } from './no-match-message.js'
+import { describeNoMatch } from './no-match-message.js'
 import type { NormalizedCassetteOptions } from './options.js'
 import type { RecordMode } from './record-mode.js'
 import { Request, type RequestInit } from './request.js'
@@ -184,17 +184,15 @@ export class Cassette {
   }
 
   #noMatch(request: Request): CannotOverwriteExistingCassetteError {
-    return new CannotOverwriteExistingCassetteError(
-      noMatchMessage({
-        request,
-        cassettePath: this.path,
-        recordMode: this.recordMode,
-        matchers: this.#options.matchers,
-        interactions: this.#loaded,
-        isPlayed: (id) => this.#index.isPlayed(id),
-      }),
-      { cassettePath: this.path, recordMode: this.recordMode },
-    )
+    const { message, request: redacted, closest } = describeNoMatch({
+      request,
+      cassettePath: this.path,
+      recordMode: this.recordMode,
+      matchers: this.#options.matchers,
+      interactions: this.#loaded,
+      isPlayed: (id) => this.#index.isPlayed(id),
+    })
+    return new CannotOverwriteExistingCassetteError(message, { cassettePath: this.path, recordMode: this.recordMode, request: redacted, closest })
   }
 
   #all(): Interaction[] {

@@ -1,3 +1,5 @@
+import type { Request } from './request.js'
+
 /**
  * Every error vcrjs raises is a `VcrError` with a stable `code`.
  *
@@ -35,20 +37,57 @@ answerInstanceofByBrand(VcrError, VCR_ERROR)
 
 const CANNOT_OVERWRITE = brand('CannotOverwriteExistingCassetteError')
 
+/** A recorded request the no-match error names as close to the one that found no match. */
+export interface ClosestRequest {
+  /** The recorded request, redacted: no `user:password@` in its URL, credential header values masked. */
+  readonly request: Request
+  /** Its position among the interactions loaded from the cassette file, from 0. */
+  readonly index: number
+  /** Whether it was already played in this run (a match that already played is listed with no failed matcher). */
+  readonly played: boolean
+  /** Names of the matchers in `matchOn` that accepted it. */
+  readonly passed: readonly string[]
+  /** The matchers that rejected it, each with why: `'page=2' != 'page=1'`, or a custom matcher's thrown message. */
+  readonly failed: readonly { readonly name: string; readonly reason: string }[]
+}
+
 /**
  * A request that no recorded interaction matches, in a record mode that forbids
  * recording it. The message names the request, the cassette, the mode, and the
- * closest recorded requests with the matchers that failed.
+ * closest recorded requests with the matchers that failed; the same facts are
+ * fields, for tools and test helpers.
+ *
+ * @example
+ * catch (error) {
+ *   if (error instanceof CannotOverwriteExistingCassetteError) console.log(error.request.url, error.closest[0]?.failed)
+ * }
  */
 export class CannotOverwriteExistingCassetteError extends VcrError {
   readonly cassettePath: string
   readonly recordMode: string
+  /**
+   * The request that found no match, as the cassette matched it (after the
+   * filters and `beforeRecordRequest`), redacted: no `user:password@` in its
+   * URL, credential header values (Authorization, Cookie, API keys) masked.
+   */
+  readonly request: Request | undefined
+  /**
+   * Up to three recorded requests closest to `request` (fewest failing
+   * matchers first, then recorded order), each redacted, with the matchers
+   * that passed and those that failed and why. Empty when the cassette is empty.
+   */
+  readonly closest: readonly ClosestRequest[]
 
-  constructor(message: string, details: { cassettePath: string; recordMode: string }) {
+  constructor(
+    message: string,
+    details: { cassettePath: string; recordMode: string; request?: Request | undefined; closest?: readonly ClosestRequest[] | undefined },
+  ) {
     super('VCR_CANNOT_OVERWRITE_EXISTING_CASSETTE', message)
     this.name = 'CannotOverwriteExistingCassetteError'
     this.cassettePath = details.cassettePath
     this.recordMode = details.recordMode
+    this.request = details.request
+    this.closest = details.closest ?? []
     mark(this, CANNOT_OVERWRITE)
   }
 }

@@ -13,6 +13,9 @@ export {
   DEFAULT_MATCH_ON,
   type BuiltInMatcherName,
   type MatcherFunction,
+  type MatcherKey,
+  type MatcherDefinition,
+  type MatcherOptions,
 } from './matchers.js'
 export type { CassetteOptions, VcrOptions, BeforeRecordRequest, BeforeRecordResponse } from './options.js'
 export type { FilterSpec, FilterReplacement } from './filters.js'
@@ -24,6 +27,7 @@ export { CASSETTE_FORMAT_VERSION } from './cassette-format.js'
 export {
   VcrError,
   CannotOverwriteExistingCassetteError,
+  type ClosestRequest,
   CassetteLoadError,
   CassetteSaveError,
   CassetteNotFoundError,

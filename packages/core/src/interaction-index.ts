@@ -1,6 +1,5 @@
 import type { Interaction } from './interaction.js'
-import type { ResolvedMatcher } from './matchers.js'
-import { runMatcher } from './matchers.js'
+import { matches, type ResolvedMatcher } from './matchers.js'
 import type { Request } from './request.js'
 
 interface Bucket {
@@ -11,9 +10,10 @@ interface Bucket {
 
 /**
  * Finds the interactions that answer a request without scanning the whole
- * cassette: interactions are bucketed by the joined keys of the indexable
- * matchers in `matchOn` (method, host, path, ...), and only the request's own
- * bucket is checked against the other matchers.
+ * cassette: interactions are bucketed by the joined keys of the matchers in
+ * `matchOn` that have one (every built-in, body and headers included), so a
+ * lookup is one `Map` get. Only the request's own bucket is checked, by the
+ * matchers whose key does not decide alone (a user's, with or without a key).
  */
 export class InteractionIndex {
   readonly #interactions: readonly Interaction[]
@@ -26,7 +26,7 @@ export class InteractionIndex {
   constructor(interactions: readonly Interaction[], matchers: readonly ResolvedMatcher[]) {
     this.#interactions = interactions
     this.#keyed = matchers.filter((matcher) => matcher.key !== undefined)
-    this.#checked = matchers.filter((matcher) => matcher.key === undefined)
+    this.#checked = matchers.filter((matcher) => !(matcher.key !== undefined && matcher.exact))
     this.#played = new Uint8Array(interactions.length)
     interactions.forEach((interaction, id) => {
       const key = this.#key(interaction.request)
@@ -95,11 +95,15 @@ export class InteractionIndex {
 
   #matches(request: Request, id: number): boolean {
     const recorded = this.#interactions[id]!.request
-    return this.#checked.every((matcher) => runMatcher(matcher, request, recorded).passed)
+    return this.#checked.every((matcher) => matches(matcher, request, recorded))
   }
 
   #key(request: Request): string {
-    // NUL cannot occur in a parsed URL's parts (it is percent-encoded), so it separates keys unambiguously.
-    return this.#keyed.map((matcher) => matcher.key!(request)).join('\u0000')
+    // NUL separates keys unambiguously: it cannot occur in a parsed URL's parts (they are
+    // percent-encoded), and the keys of headers, bodies and users' matchers are digested when they hold one.
+    const keyed = this.#keyed
+    let key = ''
+    for (let at = 0; at < keyed.length; at++) key += at === 0 ? keyed[at]!.key!(request) : `\u0000${keyed[at]!.key!(request)}`
+    return key
   }
 }

@@ -1,25 +1,36 @@
+import type { ClosestRequest } from './errors.js'
 import type { Interaction } from './interaction.js'
-import { type MatcherResult, type ResolvedMatcher, runMatcher } from './matchers.js'
+import { matches, type ResolvedMatcher, runMatcher } from './matchers.js'
 import type { RecordMode } from './record-mode.js'
+import { redactedRequest } from './redacted-request.js'
 import type { Request } from './request.js'
 
 const CLOSEST_SHOWN = 3
 const REASON_LIMIT = 300
 
+export interface NoMatch {
+  readonly message: string
+  /** The request that found no match, redacted. */
+  readonly request: Request
+  readonly closest: readonly ClosestRequest[]
+}
+
 /**
- * The message of `CannotOverwriteExistingCassetteError`, modelled on vcrpy's:
- * what was asked, why it may not be recorded, the closest recorded requests
- * with each failing matcher and its reason, and how to fix it.
+ * What `CannotOverwriteExistingCassetteError` says and carries, modelled on
+ * vcrpy's message: what was asked, why it may not be recorded, the closest
+ * recorded requests with each failing matcher and its reason, and how to fix
+ * it. The only place reasons are computed, and only for the closest few.
  */
-export function noMatchMessage(details: {
+export function describeNoMatch(details: {
   request: Request
   cassettePath: string
   recordMode: RecordMode
   matchers: readonly ResolvedMatcher[]
   interactions: readonly Interaction[]
   isPlayed: (id: number) => boolean
-}): string {
+}): NoMatch {
   const { request, cassettePath, recordMode, matchers, interactions, isPlayed } = details
+  const closest = closestRequests(request, matchers, interactions, isPlayed)
   const why =
     recordMode === 'none'
       ? "record mode 'none' never records"
@@ -27,27 +38,20 @@ export function noMatchMessage(details: {
   const lines = [
     `Can't overwrite existing cassette ${cassettePath} in record mode '${recordMode}': no recorded interaction matches ${request} and ${why}.`,
   ]
-  const ranked = interactions
-    .map((interaction, id) => ({ id, interaction, results: matchers.map((m) => runMatcher(m, request, interaction.request)) }))
-    .map((entry) => ({ ...entry, failed: entry.results.filter((result) => !result.passed) }))
-    .sort((a, b) => a.failed.length - b.failed.length || a.id - b.id)
-    .slice(0, CLOSEST_SHOWN)
-  if (ranked.length === 0) {
+  if (closest.length === 0) {
     lines.push('The cassette holds no interactions.')
   } else {
     lines.push(`Closest recorded requests (matching on ${matchers.map((m) => m.name).join(', ')}):`)
-    ranked.forEach((entry, rank) => {
-      const played = isPlayed(entry.id)
+    closest.forEach((entry, rank) => {
       const note =
-        entry.failed.length === 0 && played
+        entry.failed.length === 0 && entry.played
           ? ' (matches, but was already played: each recorded interaction plays once; set allowPlaybackRepeats to replay it again)'
-          : played
+          : entry.played
             ? ' (already played)'
             : ''
-      lines.push(`  ${rank + 1}. ${entry.interaction.request}${note}`)
-      const passed = entry.results.filter((result) => result.passed).map((result) => result.name)
-      if (passed.length > 0) lines.push(`     matchers succeeded: ${passed.join(', ')}`)
-      for (const failure of entry.failed) lines.push(`     matcher failed: ${failure.name}: ${shorten(failure)}`)
+      lines.push(`  ${rank + 1}. ${entry.request}${note}`)
+      if (entry.passed.length > 0) lines.push(`     matchers succeeded: ${entry.passed.join(', ')}`)
+      for (const failure of entry.failed) lines.push(`     matcher failed: ${failure.name}: ${failure.reason}`)
     })
   }
   lines.push(
@@ -55,10 +59,32 @@ export function noMatchMessage(details: {
       ? "To record it, run with recordMode 'new_episodes' (keep the cassette, add new requests) or 'all' (re-record everything)."
       : "To record it, use recordMode 'new_episodes' (keep the cassette, add new requests), 'all' (re-record everything), or delete the cassette file.",
   )
-  return lines.join('\n')
+  return { message: lines.join('\n'), request: redactedRequest(request), closest }
 }
 
-function shorten(result: MatcherResult): string {
-  const reason = result.reason ?? 'no reason given'
+/** Ranks every interaction by how many matchers fail (booleans only), then explains the first few. */
+function closestRequests(
+  request: Request,
+  matchers: readonly ResolvedMatcher[],
+  interactions: readonly Interaction[],
+  isPlayed: (id: number) => boolean,
+): ClosestRequest[] {
+  return interactions
+    .map((interaction, id) => ({ id, interaction, failures: matchers.filter((m) => !matches(m, request, interaction.request)).length }))
+    .sort((a, b) => a.failures - b.failures || a.id - b.id)
+    .slice(0, CLOSEST_SHOWN)
+    .map(({ id, interaction }) => {
+      const results = matchers.map((m) => runMatcher(m, request, interaction.request))
+      return {
+        request: redactedRequest(interaction.request),
+        index: id,
+        played: isPlayed(id),
+        passed: results.filter((result) => result.passed).map((result) => result.name),
+        failed: results.filter((result) => !result.passed).map((result) => ({ name: result.name, reason: shorten(result.reason ?? 'no reason given') })),
+      }
+    })
+}
+
+function shorten(reason: string): string {
   return reason.length > REASON_LIMIT ? `${reason.slice(0, REASON_LIMIT)}… (${reason.length} characters)` : reason
 }

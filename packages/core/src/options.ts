@@ -1,6 +1,6 @@
 import { InvalidOptionError } from './errors.js'
 import { type FilterSpec, RequestFilters, ResponseHeaderFilters } from './filters.js'
-import { DEFAULT_MATCH_ON, type MatcherRegistry, type ResolvedMatcher } from './matchers.js'
+import { DEFAULT_MATCH_ON, type MatcherDefinition, type MatcherFunction, type MatcherRegistry, type ResolvedMatcher } from './matchers.js'
 import type { Persister } from './persisters/persister.js'
 import { assertRecordMode, type RecordMode } from './record-mode.js'
 import type { Request } from './request.js'
@@ -23,11 +23,28 @@ export interface CassetteOptions {
    */
   recordMode?: RecordMode
   /**
-   * Names of the matchers that must all agree for a recorded request to answer a live one.
+   * Names of the matchers that must all agree for a recorded request to answer a live one:
+   * built-ins (`BUILT_IN_MATCHERS`), names given to `registerMatcher`, and names in `matchers`.
+   * Every built-in is indexed, `body` and `headers` included: a lookup is one `Map` get.
    * @default ['method', 'scheme', 'host', 'port', 'path', 'query']
    * @example { matchOn: ['method', 'uri', 'body'] }
    */
   matchOn?: readonly string[]
+  /**
+   * vcrpy's `additional_matchers`: names appended to `matchOn` (the default one if not set).
+   * @default []
+   * @example { additionalMatchers: ['body'] }
+   */
+  additionalMatchers?: readonly string[]
+  /**
+   * Named matchers, usable in `matchOn` and `additionalMatchers` of the same options: a function
+   * `(r1, r2) => boolean` (return false or throw with the reason), or `{ match, key }` where
+   * `key(request)` is equal for any two requests `match` accepts, so lookups stay indexed.
+   * Per-cassette ones are added to the VCR's.
+   * @default {}
+   * @example { matchers: { operation: { match: (r1, r2) => op(r1) === op(r2), key: op } }, matchOn: ['method', 'uri', 'operation'] }
+   */
+  matchers?: Readonly<Record<string, MatcherFunction | MatcherDefinition>>
   /**
    * The cassette file format: 'yaml' (vcrpy's), 'json' (vcrpy's JSON), 'ruby-yaml'
    * (Ruby VCR's `http_interactions`), or a name given to `registerSerializer`.
@@ -157,6 +174,8 @@ export interface VcrOptions extends CassetteOptions {
 const CASSETTE_OPTION_NAMES = [
   'recordMode',
   'matchOn',
+  'additionalMatchers',
+  'matchers',
   'serializer',
   'allowPlaybackRepeats',
   'filterHeaders',
@@ -243,7 +262,7 @@ export function normalizeCassetteOptions(
   if (options.ignoreLocalhost) for (const host of LOCALHOST) ignoredHosts.add(host)
   return {
     recordMode: environmentMode ? assertRecordMode(environmentMode, 'VCR_RECORD_MODE') : assertRecordMode(options.recordMode ?? 'once'),
-    matchers: registries.matchers.resolve(options.matchOn ?? DEFAULT_MATCH_ON),
+    matchers: resolveMatchers(registries.matchers.with(options.matchers), options),
     serializerName,
     serializer,
     persister: registries.persister,
@@ -260,6 +279,14 @@ export function normalizeCassetteOptions(
     reRecordInterval: interval,
     recordOnException: options.recordOnException ?? true,
   }
+}
+
+/** `matchOn`, then the `additionalMatchers` not already in it. */
+function resolveMatchers(registry: MatcherRegistry, options: CassetteOptions): readonly ResolvedMatcher[] {
+  const matchOn = registry.resolve(options.matchOn ?? DEFAULT_MATCH_ON, 'matchOn')
+  if (options.additionalMatchers === undefined) return matchOn
+  const additional = registry.resolve(options.additionalMatchers, 'additionalMatchers')
+  return [...matchOn, ...additional.filter((matcher) => !matchOn.some((m) => m.name === matcher.name))]
 }
 
 function list<T>(value: T | readonly T[] | undefined, name: string): readonly T[] {

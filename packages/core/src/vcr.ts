@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { Cassette, EJECT_AFTER } from './cassette.js'
 import { pushInserted, runWithCassette } from './context.js'
 import { InvalidOptionError } from './errors.js'
-import { type MatcherFunction, MatcherRegistry } from './matchers.js'
+import { type MatcherFunction, type MatcherOptions, MatcherRegistry } from './matchers.js'
 import { assertKnownOptions, type CassetteOptions, normalizeCassetteOptions, type VcrOptions } from './options.js'
 import { filesystemPersister } from './persisters/filesystem.js'
 import type { Persister } from './persisters/persister.js'
@@ -20,7 +20,7 @@ import { yamlSerializer } from './serializers/yaml.js'
  */
 export class VCR {
   readonly #options: VcrOptions
-  readonly #matchers = new MatcherRegistry()
+  readonly #matchers: MatcherRegistry
   readonly #serializers = new Map<string, Serializer>([
     ['yaml', yamlSerializer],
     ['json', jsonSerializer],
@@ -30,12 +30,24 @@ export class VCR {
 
   constructor(options: VcrOptions = {}) {
     assertKnownOptions(options, 'VCR')
-    this.#options = { ...options }
+    // The VCR's own `matchers` join its registry, so they are known to every cassette's
+    // `matchOn` (this constructor's included) and a later registerMatcher can replace one.
+    const { matchers, ...rest } = options
+    this.#matchers = new MatcherRegistry().with(matchers)
+    this.#options = rest
     this.#normalize({}) // fail at construction, not at the first cassette
   }
 
-  registerMatcher(name: string, matcher: MatcherFunction): void {
-    this.#matchers.register(name, matcher)
+  /**
+   * Adds a matcher to use by name in `matchOn`; vcrpy's `register_matcher`. Give
+   * `key` (equal for any two requests the matcher accepts) to keep lookups indexed;
+   * without one, the matcher is run on each candidate the other matchers leave.
+   *
+   * @example
+   * vcr.registerMatcher('jurassic', (r1, r2) => r1.url === r2.url, { key: (r) => r.url })
+   */
+  registerMatcher(name: string, matcher: MatcherFunction, options?: MatcherOptions): void {
+    this.#matchers.register(name, matcher, options)
   }
 
   registerSerializer(name: string, serializer: Serializer): void {
