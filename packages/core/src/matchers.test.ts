@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { InvalidOptionError } from './errors.js'
-import { MatcherRegistry, runMatcher } from './matchers.js'
+import { BUILT_IN_MATCHERS, BUILT_INS, matches, MatcherRegistry, runMatcher } from './matchers.js'
 import { Request, type RequestInit } from './request.js'
 
 const registry = new MatcherRegistry()
@@ -60,6 +60,76 @@ describe('built-in matchers', () => {
   })
 })
 
+describe('index keys of the built-in matchers', () => {
+  const json = { 'content-type': 'application/json' }
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+  const multipart = (boundary: string) => ({
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n--${boundary}--\r\n`,
+  })
+  const long = 'x'.repeat(5000)
+  // [matcher, a, b, whether the matcher accepts the pair]
+  const pairs: [string, Partial<RequestInit>, Partial<RequestInit>, boolean][] = [
+    ['method', { method: 'GET' }, { method: 'get' }, true],
+    ['method', { method: 'GET' }, { method: 'POST' }, false],
+    ['query', { url: 'http://h.test/?a=1&b=2' }, { url: 'http://h.test/?b=2&a=1' }, true],
+    ['query', { url: 'http://h.test/?a=1&a=1' }, { url: 'http://h.test/?a=1' }, false],
+    ['headers', { headers: [['X-A', '1'], ['B', '2']] }, { headers: [['b', '2'], ['x-a', '1']] }, true],
+    ['headers', { headers: [['X-A', '1'], ['x-a', '2']] }, { headers: [['x-a', '2'], ['X-A', '1']] }, false],
+    ['headers', { headers: { 'X-A': long } }, { headers: { 'x-a': long } }, true],
+    ['headers', { headers: { 'X-A': long } }, { headers: { 'x-a': `${long}y` } }, false],
+    ['headers', { headers: { a: '1' } }, { headers: { a: '1', b: '' } }, false],
+    ['raw_body', { body: null }, { body: '' }, true],
+    ['raw_body', { body: long }, { body: long }, true],
+    ['raw_body', { body: long }, { body: `${long}!` }, false],
+    ['raw_body', { body: 'a\u0000b' }, { body: 'a\u0000c' }, false],
+    ['body', { headers: json, body: '{"a":1,"b":[1,{"c":2,"d":3}]}' }, { headers: json, body: '{ "b": [1, {"d": 3, "c": 2}], "a": 1 }' }, true],
+    ['body', { headers: json, body: `{"a":1,"long":"${long}"}` }, { headers: json, body: `{"long":"${long}","a":1}` }, true],
+    ['body', { headers: json, body: '{"a":[1,2]}' }, { headers: json, body: '{"a":[2,1]}' }, false],
+    ['body', { headers: json, body: '{"a":0}' }, { headers: json, body: '{"a":-0}' }, false],
+    ['body', { headers: json, body: '{"a":1.0}' }, { headers: json, body: '{"a":1}' }, true],
+    ['body', { headers: json, body: '{"a":"1"}' }, { headers: json, body: '{"a":1}' }, false],
+    ['body', { headers: json, body: '[1]' }, { headers: json, body: '{"0":1}' }, false],
+    ['body', { headers: json, body: '{"a":1}' }, { body: '{"a":1}' }, false],
+    ['body', { headers: json, body: 'not json' }, { body: 'not json' }, true],
+    ['body', { headers: form, body: 'a=1&b=x+y' }, { headers: form, body: 'b=x%20y&a=1' }, true],
+    ['body', { headers: form, body: 'a=1&a=2' }, { headers: form, body: 'a=2&a=1' }, false],
+    ['body', { headers: form, body: '__proto__=1' }, { headers: form, body: '__proto__=1' }, true],
+    ['body', multipart('----abc123'), multipart('----xyz789'), true],
+    ['body', { body: long }, { body: long }, true],
+    ['body', { body: 'abc' }, { body: 'abd' }, false],
+  ]
+
+  it.each(pairs)('%s: %j and %j have the same key exactly when the matcher accepts them (%s)', (name, a, b, accepted) => {
+    const [matcher] = registry.resolve([name])
+    expect(matches(matcher!, request(a), request(b))).toBe(accepted)
+    const keys = [matcher!.key!(request(a)), matcher!.key!(request(b))]
+    expect(keys[0] === keys[1]).toBe(accepted)
+  })
+
+  it('every built-in has a key that decides alone, and long canonical forms are digested into short keys', () => {
+    for (const name of BUILT_IN_MATCHERS) {
+      const [matcher] = registry.resolve([name])
+      expect(typeof matcher!.key).toBe('function')
+      expect(matcher!.exact).toBe(true)
+    }
+    const [body] = registry.resolve(['body'])
+    expect(body!.key!(request({ headers: json, body: `{"long":"${long}"}` })).length).toBeLessThan(40)
+    expect(body!.key!(request({ body: 'a\u0000b' }))).not.toContain('\u0000')
+  })
+
+  it('the headers reason names only the headers that differ and never shows a credential', () => {
+    const reason = runMatcher(
+      registry.resolve(['headers'])[0]!,
+      request({ headers: { Accept: 'text/html', Authorization: 'Bearer live-secret', 'X-Same': '1' } }),
+      request({ headers: { accept: 'application/json', authorization: 'Bearer recorded-secret', 'x-same': '1' } }),
+    ).reason
+    expect(reason).toBe(
+      `accept: ["text/html"] != ["application/json"]; authorization: ["<redacted>"] != ["<redacted>"] (values differ)`,
+    )
+  })
+})
+
 describe('MatcherRegistry', () => {
   it('takes a user matcher that returns false or throws its reason', () => {
     const own = new MatcherRegistry()
@@ -74,6 +144,69 @@ describe('MatcherRegistry', () => {
       reason: 'the matcher returned false',
     })
     expect(runMatcher(loud!, request({}), request({})).reason).toBe('ids differ')
+  })
+
+  it('takes a key for a user matcher, digested, and the matcher still decides within a bucket', () => {
+    const own = new MatcherRegistry()
+    const operation = (r: Request) => Buffer.from(r.body ?? '').toString()
+    own.register('operation', (r1, r2) => operation(r1) === operation(r2), { key: operation })
+    const [matcher] = own.resolve(['operation'])
+    expect(matcher!.key!(request({ body: 'getUser' }))).toBe('=getUser')
+    expect(matcher!.exact).toBe(false)
+    expect(own.resolve(['method'])[0]!.exact).toBe(true)
+  })
+
+  it.each([
+    [{ key: 'r.url' }, "registerMatcher('k', fn, { key }) needs key to be a function (request) => string"],
+    [null, "registerMatcher('k', fn, options) needs options to be an object: { key }"],
+  ])('rejects a key that is not a function: %j', (options, message) => {
+    const own = new MatcherRegistry()
+    const error = (() => {
+      try {
+        own.register('k', () => true, options as never)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect((error as Error).message).toBe(message)
+  })
+
+  it('matches() treats a throw as a mismatch without reading its message; runMatcher reads it for the error', () => {
+    let messageReads = 0
+    const failure = Object.create(Error.prototype, {
+      message: {
+        get: () => {
+          messageReads++
+          return 'ids differ'
+        },
+      },
+    }) as Error
+    const own = new MatcherRegistry()
+    own.register('loud', () => {
+      throw failure
+    })
+    const [loud] = own.resolve(['loud'])
+    expect(matches(loud!, request({}), request({}))).toBe(false)
+    expect(messageReads).toBe(0)
+    expect(runMatcher(loud!, request({}), request({})).reason).toBe('ids differ')
+    expect(messageReads).toBe(1)
+  })
+
+  it("a built-in's reason is built only when runMatcher is asked for it, and only for a mismatch", () => {
+    const explain = vi.spyOn(BUILT_INS.path, 'explain')
+    try {
+      const [path] = new MatcherRegistry().resolve(['path'])
+      const a = request({ url: 'http://h.test/a' })
+      const b = request({ url: 'http://h.test/b' })
+      expect(matches(path!, a, b)).toBe(false)
+      expect(runMatcher(path!, a, a)).toEqual({ name: 'path', passed: true })
+      expect(explain).not.toHaveBeenCalled()
+      expect(runMatcher(path!, a, b).reason).toBe("'/a' != '/b'")
+      expect(explain).toHaveBeenCalledTimes(1)
+    } finally {
+      explain.mockRestore()
+    }
   })
 
   it('fails at once on an unknown name, listing the known ones', () => {
