@@ -1,4 +1,5 @@
 import { measureLoad } from './load.js'
+import { measureMatching } from './matching.js'
 import { measureRecord } from './record.js'
 import { measureReplay } from './replay.js'
 import { measureSave } from './save.js'
@@ -11,6 +12,8 @@ async function run(task: Task): Promise<unknown> {
       return measureLoad(task.subject, task.dir, task.size, task.repeats)
     case 'replay':
       return measureReplay(task.subject, task.dir, task.size, task.origin)
+    case 'matching':
+      return measureMatching(task.subject, task.dir, task.size, task.origin)
     case 'record':
       return measureRecord(task.requests, task.rounds)
     case 'save':

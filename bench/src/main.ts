@@ -5,10 +5,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFixtures } from './fixtures.js'
 import { LOAD_SUBJECTS, type LoadResult } from './load.js'
+import { closedOrigin, MATCHING_SIZES, MATCHING_SUBJECTS, type MatchingResult, writeMatchingFixtures } from './matching.js'
 import type { RecordResult } from './record.js'
 import type { ReplayResult } from './replay.js'
 import { REPLAY_SUBJECTS, type ReplaySubjectName } from './replay-subjects.js'
-import { type BenchResults, checkTargets, renderReport } from './report.js'
+import { type BenchResults, checkTargets, type MatchingRun, renderReport } from './report.js'
 import { SAVE_SUBJECTS, type SaveResult } from './save.js'
 import type { Task } from './task.js'
 
@@ -17,8 +18,12 @@ import type { Task } from './task.js'
  * measurement in a fresh process, prints the report and writes
  * bench/results.json and bench/RESULTS.md. `--quick` stops at 1,000
  * interactions, for trying changes out (and writes no RESULTS.md).
+ * `--only=matching` measures only the matching rows and writes them into the
+ * last full run's results.json and RESULTS.md, the other rows kept as they were.
  */
 const quick = process.argv.includes('--quick')
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
+if (only !== undefined && only !== 'matching') throw new Error(`Unknown --only=${only}; the one filter is --only=matching`)
 const SIZES = quick ? [10, 1_000] : [10, 1_000, 10_000, 50_000]
 const SAVE_SIZE = quick ? 1_000 : 10_000
 /** The cassette the peers that scan their interceptors (nock) or record slowly (Polly) are compared on. */
@@ -29,6 +34,36 @@ const SIZE_REPLAY_SUBJECTS: readonly ReplaySubjectName[] = ['floor-fetch', 'vcrj
 const benchDir = fileURLToPath(new URL('..', import.meta.url))
 const childScript = fileURLToPath(new URL('child.ts', import.meta.url))
 
+/** The matching rows: default and body matching alternated at each size, each in its own process. */
+async function measureMatchingRows(dir: string, origin: string): Promise<MatchingRun> {
+  const loadAtStart = loadavg()[0]!
+  const results: MatchingResult[] = []
+  for (const size of MATCHING_SIZES) {
+    for (const subject of MATCHING_SUBJECTS) results.push(await runChild<MatchingResult>({ kind: 'matching', subject, dir, size, origin }))
+  }
+  return { date: new Date().toISOString(), loadAverage: { start: loadAtStart, end: loadavg()[0]! }, results }
+}
+
+async function onlyMatching(): Promise<void> {
+  const resultsPath = join(benchDir, 'results.json')
+  const previous = JSON.parse(await readFile(resultsPath, 'utf8').catch(() => 'null')) as (BenchResults & { targets?: unknown }) | null
+  if (!previous) throw new Error(`--only=matching adds its rows to the last full run's ${resultsPath}, which is missing: run pnpm bench first`)
+  const dir = await mkdtemp(join(tmpdir(), 'vcrjs-bench-'))
+  try {
+    const origin = await closedOrigin()
+    progress(`generating the matching cassettes of ${MATCHING_SIZES.join(', ')} interactions in ${dir}`)
+    await writeMatchingFixtures(dir, MATCHING_SIZES, origin)
+    const { targets: _, ...kept } = previous
+    const results: BenchResults = { ...kept, matching: await measureMatchingRows(dir, origin) }
+    const report = renderReport(results)
+    process.stdout.write(`\n${report}`)
+    await writeFile(resultsPath, `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`)
+    await writeResults(report)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const loadAtStart = loadavg()[0]!
@@ -36,6 +71,7 @@ async function main(): Promise<void> {
   try {
     progress(`generating cassettes of ${[...SIZES, PEER_SIZE].join(', ')} interactions in ${dir}`)
     const origin = await writeFixtures(dir, SIZES, PEER_SIZE)
+    await writeMatchingFixtures(dir, MATCHING_SIZES, origin)
 
     const load: LoadResult[] = []
     for (const size of SIZES) {
@@ -49,6 +85,8 @@ async function main(): Promise<void> {
     for (const size of SIZES) {
       for (const subject of SIZE_REPLAY_SUBJECTS) replay.push(await runChild<ReplayResult>({ kind: 'replay', subject, dir, size, origin }))
     }
+
+    const matching = await measureMatchingRows(dir, origin)
 
     const record = await runChild<RecordResult>({ kind: 'record', requests: RECORD_REQUESTS, rounds: 3 })
 
@@ -69,6 +107,7 @@ async function main(): Promise<void> {
       peerSize: PEER_SIZE,
       load,
       replay,
+      matching,
       record,
       save,
     }
@@ -116,4 +155,4 @@ function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`)
 }
 
-await main()
+await (only === 'matching' ? onlyMatching() : main())

@@ -1,4 +1,5 @@
 import type { LoadResult, LoadSubjectName } from './load.js'
+import { MATCHING_LABELS, MATCHING_SIZES, type MatchingResult } from './matching.js'
 import type { RecordResult } from './record.js'
 import { MEASURED_PASSES, type ReplayResult, REPLAY_REQUESTS } from './replay.js'
 import { type ReplaySubjectName, SUBJECT_LABELS } from './replay-subjects.js'
@@ -21,8 +22,17 @@ export interface BenchResults {
   peerSize: number
   load: LoadResult[]
   replay: ReplayResult[]
+  /** Absent from runs made before the matching rows existed. */
+  matching?: MatchingRun | undefined
   record: RecordResult
   save: SaveResult[]
+}
+
+/** The matching rows, which `--only=matching` measures apart from the rest: hence their own date and load. */
+export interface MatchingRun {
+  date: string
+  loadAverage: { start: number; end: number }
+  results: MatchingResult[]
 }
 
 export interface TargetCheck {
@@ -71,6 +81,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       met: ratio <= 1.2,
     })
   }
+  checks.push(...matchingTargets(results.matching))
   const load = (subject: LoadSubjectName) => results.load.find((r) => r.subject === subject && r.size === TARGET_SIZE)
   const yaml = load('vcrjs-yaml')
   const json = load('vcrjs-json')
@@ -110,6 +121,35 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
   return checks
 }
 
+function matchingTargets(matching: MatchingRun | undefined): TargetCheck[] {
+  if (!matching) return []
+  const row = (subject: MatchingResult['subject'], size: number) => matching.results.find((r) => r.subject === subject && r.size === size)
+  const ratios = MATCHING_SIZES.flatMap((size) => {
+    const body = row('body', size)
+    const byDefault = row('default', size)
+    return body && byDefault ? [{ size, ratio: body.meanUs / byDefault.meanUs }] : []
+  })
+  const checks: TargetCheck[] = []
+  if (ratios.length > 0) {
+    checks.push({
+      target: 'body matching on one URL within 1.2x of default matching (mean per request through fetch, every size)',
+      measured: ratios.map((r) => `${fmtInt(r.size)}: ${r.ratio.toFixed(2)}x`).join(', '),
+      met: Math.max(...ratios.map((r) => r.ratio)) <= 1.2,
+    })
+  }
+  const smallest = row('body', Math.min(...MATCHING_SIZES))
+  const largest = row('body', Math.max(...MATCHING_SIZES))
+  if (smallest && largest) {
+    const ratio = largest.meanUs / smallest.meanUs
+    checks.push({
+      target: `body matching flat with cassette size: ${fmtInt(largest.size)} interactions at most 1.2x the per-request time of ${fmtInt(smallest.size)}`,
+      measured: `${largest.meanUs.toFixed(0)} µs vs ${smallest.meanUs.toFixed(0)} µs = ${ratio.toFixed(2)}x`,
+      met: ratio <= 1.2,
+    })
+  }
+  return checks
+}
+
 /** The whole report as Markdown: what `pnpm bench` prints and what bench/RESULTS.md holds. */
 export function renderReport(results: BenchResults): string {
   const { machine } = results
@@ -138,6 +178,37 @@ export function renderReport(results: BenchResults): string {
 
   lines.push('', `## Replay through fetch by cassette size (${fmtInt(REPLAY_REQUESTS)} requests; smaller cassettes are played round after round)`, '')
   lines.push(table(['interactions', ...replayHead], results.sizes.flatMap((size) => results.replay.filter((r) => r.size === size).map((r) => [fmtInt(size), ...replayRow(r)]))))
+
+  const { matching } = results
+  if (matching) {
+    lines.push(
+      '',
+      `## Matching on the body, every request to one URL, next to default matching (${fmtInt(REPLAY_REQUESTS)} POSTs with a JSON body through fetch and vcrDispatcher, fastest of ${MEASURED_PASSES} passes)`,
+      '',
+    )
+    lines.push(
+      table(
+        ['interactions', 'matching', 'req/s', 'mean µs', 'p50 µs', 'p99 µs', 'x default'],
+        matching.results.map((r) => {
+          const byDefault = matching.results.find((d) => d.subject === 'default' && d.size === r.size)
+          return [
+            fmtInt(r.size),
+            MATCHING_LABELS[r.subject],
+            fmtInt(Math.round(r.requestsPerSecond)),
+            r.meanUs.toFixed(0),
+            r.p50Us.toFixed(0),
+            r.p99Us.toFixed(0),
+            byDefault ? `${(r.meanUs / byDefault.meanUs).toFixed(2)}x` : '',
+          ]
+        }),
+      ),
+    )
+    lines.push(
+      '',
+      `Both cassettes hold the same GraphQL-style POSTs (a ~250-byte JSON body each); only the URL (one per interaction, or one for all) and \`matchOn\` differ. ` +
+        `Measured ${matching.date}, one-minute load average ${matching.loadAverage.start.toFixed(2)} to ${matching.loadAverage.end.toFixed(2)}.`,
+    )
+  }
 
   lines.push('', '## Load + index (time until the cassette can answer its first request; best of the warm loads after a first, cold one)', '')
   lines.push(

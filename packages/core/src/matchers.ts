@@ -265,47 +265,65 @@ function bodyText(body: Uint8Array | null): string {
   return body === null ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1')
 }
 
+function utf8(body: Uint8Array | null): string {
+  return body === null ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+}
+
 /**
  * vcrpy's `body` matcher: JSON and form bodies are compared parsed, so key
  * order and encoding details do not matter; anything else byte for byte.
  */
 function parsedBody(request: Request): unknown {
-  const text = bodyText(request.body)
   const contentType = request.headers.get('content-type') ?? ''
   if (/json/i.test(contentType)) {
     try {
-      return { json: JSON.parse(Buffer.from(text, 'latin1').toString('utf8')) }
+      return { json: JSON.parse(utf8(request.body)) }
     } catch {
-      return { bytes: text }
+      return { bytes: bodyText(request.body) }
     }
   }
   const boundary = /multipart\/[^;]+;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1]
   if (boundary) {
     // Clients draw a random boundary per request; two bodies with the same parts must still match.
-    return { multipart: text.replaceAll(boundary, '<boundary>') }
+    return { multipart: bodyText(request.body).replaceAll(boundary, '<boundary>') }
   }
   if (/application\/x-www-form-urlencoded/i.test(contentType)) {
     // No prototype: a field may be called `__proto__`.
     const form: Record<string, string[]> = Object.create(null) as Record<string, string[]>
-    for (const [name, value] of new URLSearchParams(Buffer.from(text, 'latin1').toString('utf8'))) (form[name] ??= []).push(value)
+    for (const [name, value] of new URLSearchParams(utf8(request.body))) (form[name] ??= []).push(value)
     return { form }
   }
-  return { bytes: text }
+  return { bytes: bodyText(request.body) }
 }
 
 /**
  * One string per value, equal exactly when `util.isDeepStrictEqual` holds for
  * parsed bodies: object keys sorted, array order kept, `-0` told from `0`.
+ * Built by concatenation: it runs once per replayed request when `body` is in `matchOn`.
  */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string, unknown>
-    return `{${Object.keys(record)
-      .sort()
-      .map((name) => `${JSON.stringify(name)}:${canonicalJson(record[name])}`)
-      .join(',')}}`
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value)
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value)
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'object': {
+      if (value === null) return 'null'
+      if (Array.isArray(value)) {
+        let out = '['
+        for (let at = 0; at < value.length; at++) out += at === 0 ? canonicalJson(value[at]) : `,${canonicalJson(value[at])}`
+        return `${out}]`
+      }
+      const record = value as Record<string, unknown>
+      const names = Object.keys(record)
+      if (names.length > 1) names.sort()
+      let out = '{'
+      for (let at = 0; at < names.length; at++) out += `${at === 0 ? '' : ','}${JSON.stringify(names[at])}:${canonicalJson(record[names[at]!])}`
+      return `${out}}`
+    }
+    default:
+      return String(value)
   }
-  if (typeof value === 'number' && Object.is(value, -0)) return '-0'
-  return JSON.stringify(value)
 }
