@@ -13,7 +13,7 @@ async function run(task: Task): Promise<unknown> {
     case 'replay':
       return measureReplay(task.subject, task.dir, task.size, task.origin)
     case 'matching':
-      return measureMatching(task.subject, task.dir, task.size, task.origin)
+      return measureMatching(task.dir, task.origin)
     case 'record':
       return measureRecord(task.requests, task.rounds)
     case 'save':

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFixtures } from './fixtures.js'
 import { LOAD_SUBJECTS, type LoadResult } from './load.js'
-import { closedOrigin, MATCHING_SIZES, MATCHING_SUBJECTS, type MatchingResult, writeMatchingFixtures } from './matching.js'
+import { closedOrigin, MATCHING_SIZES, type MatchingResult, writeMatchingFixtures } from './matching.js'
 import type { RecordResult } from './record.js'
 import type { ReplayResult } from './replay.js'
 import { REPLAY_SUBJECTS, type ReplaySubjectName } from './replay-subjects.js'
@@ -34,13 +34,10 @@ const SIZE_REPLAY_SUBJECTS: readonly ReplaySubjectName[] = ['floor-fetch', 'vcrj
 const benchDir = fileURLToPath(new URL('..', import.meta.url))
 const childScript = fileURLToPath(new URL('child.ts', import.meta.url))
 
-/** The matching rows: default and body matching alternated at each size, each in its own process. */
+/** The matching rows, measured together in one process (see `measureMatching`). */
 async function measureMatchingRows(dir: string, origin: string): Promise<MatchingRun> {
   const loadAtStart = loadavg()[0]!
-  const results: MatchingResult[] = []
-  for (const size of MATCHING_SIZES) {
-    for (const subject of MATCHING_SUBJECTS) results.push(await runChild<MatchingResult>({ kind: 'matching', subject, dir, size, origin }))
-  }
+  const results = await runChild<MatchingResult[]>({ kind: 'matching', dir, origin })
   return { date: new Date().toISOString(), loadAverage: { start: loadAtStart, end: loadavg()[0]! }, results }
 }
 
@@ -133,7 +130,7 @@ async function writeResults(report: string): Promise<void> {
 
 /** Runs one task in a fresh Node process with `--expose-gc`, under the same tsx loader as this one. */
 function runChild<T>(task: Task): Promise<T> {
-  const label = task.kind === 'record' ? 'record' : `${task.kind} ${task.subject} ${task.size}`
+  const label = task.kind === 'record' || task.kind === 'matching' ? task.kind : `${task.kind} ${task.subject} ${task.size}`
   progress(label)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', '--disable-warning=ExperimentalWarning', childScript, JSON.stringify(task)], {

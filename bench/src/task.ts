@@ -1,5 +1,4 @@
 import type { LoadSubjectName } from './load.js'
-import type { MatchingSubjectName } from './matching.js'
 import type { ReplaySubjectName } from './replay-subjects.js'
 import type { SaveSubjectName } from './save.js'
 
@@ -7,6 +6,6 @@ import type { SaveSubjectName } from './save.js'
 export type Task =
   | { kind: 'load'; subject: LoadSubjectName; dir: string; size: number; repeats: number }
   | { kind: 'replay'; subject: ReplaySubjectName; dir: string; size: number; origin: string }
-  | { kind: 'matching'; subject: MatchingSubjectName; dir: string; size: number; origin: string }
+  | { kind: 'matching'; dir: string; origin: string }
   | { kind: 'record'; requests: number; rounds: number }
   | { kind: 'save'; subject: SaveSubjectName; dir: string; size: number; origin: string; repeats: number }
