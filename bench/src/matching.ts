@@ -4,7 +4,7 @@ import { type CassetteOptions, handleRequest, VCR } from '@vcrjs/core'
 import { vcrDispatcher } from '@vcrjs/undici'
 import type { Dispatcher } from 'undici'
 import { benchInteraction, REQUEST_HEADERS } from './interactions.js'
-import { MEASURED_PASSES, type PassTimes, REPLAY_REQUESTS, requestOrder } from './replay.js'
+import { MEASURED_PASSES, REPLAY_REQUESTS, type ReplayResult, requestOrder } from './replay.js'
 import { collectGarbage, percentile } from './stats.js'
 
 /**
@@ -29,7 +29,7 @@ const MATCH_ON: Record<MatchingSubjectName, CassetteOptions['matchOn']> = {
   body: ['method', 'uri', 'body'],
 }
 
-export interface MatchingResult extends PassTimes {
+export interface MatchingResult extends Pick<ReplayResult, 'requestsPerSecond' | 'meanUs' | 'p50Us' | 'p99Us'> {
   subject: MatchingSubjectName
   size: number
   requests: number

@@ -1,5 +1,5 @@
 import { benchInteraction } from './interactions.js'
-import { type ReplaySubject, type ReplaySubjectName, replaySubject } from './replay-subjects.js'
+import { type ReplaySubjectName, replaySubject } from './replay-subjects.js'
 import { collectGarbage, percentile } from './stats.js'
 
 export const REPLAY_REQUESTS = 2_000
@@ -34,19 +34,12 @@ export const MEASURED_PASSES = 3
  */
 export async function measureReplay(name: ReplaySubjectName, dir: string, size: number, origin: string, requests = REPLAY_REQUESTS): Promise<ReplayResult> {
   const subject = await replaySubject(name, dir, size, origin)
-  return { subject: name, size, requests, ...(await measurePasses(name, subject, requestOrder(size, requests), (index) => benchInteraction(index).body)) }
-}
-
-export type PassTimes = Pick<ReplayResult, 'requestsPerSecond' | 'meanUs' | 'p50Us' | 'p99Us'>
-
-/** The warm-up pass and the measured passes of `measureReplay`, for any subject; closes the subject. */
-export async function measurePasses(label: string, subject: ReplaySubject, order: readonly number[], expected: (index: number) => string): Promise<PassTimes> {
-  const requests = order.length
+  const order = requestOrder(size, requests)
   try {
     // The warm-up pass also proves every tool answers with the recorded body, not an error page.
     for (const index of order) {
       const body = await subject.send(index)
-      if (body !== expected(index)) throw new Error(`${label} answered request ${index} with ${JSON.stringify(body).slice(0, 200)}`)
+      if (body !== benchInteraction(index).body) throw new Error(`${name} answered request ${index} with ${JSON.stringify(body).slice(0, 200)}`)
     }
     let best: { total: number; times: Float64Array } | undefined
     for (let pass = 0; pass < MEASURED_PASSES; pass++) {
@@ -65,6 +58,9 @@ export async function measurePasses(label: string, subject: ReplaySubject, order
     const { total, times } = best!
     times.sort()
     return {
+      subject: name,
+      size,
+      requests,
       requestsPerSecond: (requests / total) * 1000,
       meanUs: (total / requests) * 1000,
       p50Us: percentile(times, 0.5) * 1000,
