@@ -69,8 +69,11 @@ function closestRequests(
   interactions: readonly Interaction[],
   isPlayed: (id: number) => boolean,
 ): ClosestRequest[] {
+  // A key that decides alone is computed once for the request, not once per interaction.
+  const keys = matchers.map((m) => (m.exact && m.key ? m.key(request) : undefined))
+  const fails = (m: ResolvedMatcher, at: number, recorded: Request) => (keys[at] === undefined ? !matches(m, request, recorded) : m.key!(recorded) !== keys[at])
   return interactions
-    .map((interaction, id) => ({ id, interaction, failures: matchers.filter((m) => !matches(m, request, interaction.request)).length }))
+    .map((interaction, id) => ({ id, interaction, failures: matchers.filter((m, at) => fails(m, at, interaction.request)).length }))
     .sort((a, b) => a.failures - b.failures || a.id - b.id)
     .slice(0, CLOSEST_SHOWN)
     .map(({ id, interaction }) => {
