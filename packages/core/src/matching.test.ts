@@ -157,8 +157,11 @@ describe('the matchers and additionalMatchers options', () => {
 
     await vcr.useCassette(
       'k.json',
-      async (cassette) => expect(await ask(cassette, { ...graphql(query(9)), method: 'PUT' })).toBe('call 1'),
-      { matchers: { anything: () => true }, matchOn: ['uri', 'anything'] },
+      async (cassette) => {
+        expect(await ask(cassette, { ...graphql(reordered(2)), method: 'PUT' })).toBe('call 2')
+        await expect(ask(cassette, graphql(query(9)))).rejects.toThrow('matcher failed: id')
+      },
+      { matchers: { anything: (r1, r2) => r1.url === r2.url }, matchOn: ['uri', 'id', 'anything'] },
     )
     await expect(vcr.useCassette('k.json', () => undefined, { matchOn: ['uri', 'anything'] })).rejects.toThrow("Unknown matcher 'anything' in matchOn")
 
