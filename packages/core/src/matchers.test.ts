@@ -156,6 +156,27 @@ describe('MatcherRegistry', () => {
     expect(own.resolve(['method'])[0]!.exact).toBe(true)
   })
 
+  it('a key that throws is a typed error naming the matcher and the request, without credentials', () => {
+    const own = new MatcherRegistry()
+    own.register('op', () => true, {
+      key: () => {
+        throw new SyntaxError('Unexpected end of JSON input')
+      },
+    })
+    const [op] = own.resolve(['op'])
+    const error = (() => {
+      try {
+        op!.key!(request({ url: 'http://user:pw@h.test/p' }))
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect((error as Error).message).toBe(
+      "The key of matcher 'op' threw for GET http://h.test/p: Unexpected end of JSON input. A key must return a string for every request (vcrjs computes it for each recorded and each live request).",
+    )
+  })
+
   it.each([
     [{ key: 'r.url' }, "registerMatcher('k', fn, { key }) needs key to be a function (request) => string"],
     [null, "registerMatcher('k', fn, options) needs options to be an object: { key }"],

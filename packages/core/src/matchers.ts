@@ -141,7 +141,7 @@ export class MatcherRegistry {
       throw new InvalidOptionError(where, `${where}('${name}', fn, { key }) needs key to be a function (request) => string`)
     }
     // A user's function replaces a built-in entirely. Its key only narrows the candidates: the function still decides.
-    this.#matchers.set(name, { match, key: key && ((request) => digest(String(key(request)))), exact: false })
+    this.#matchers.set(name, { match, key: key && userKey(name, key, where), exact: false })
   }
 
   /**
@@ -185,6 +185,22 @@ export class MatcherRegistry {
       }
       return { name, ...definition }
     })
+  }
+}
+
+/** A user's key, digested like the built-ins' (so it never holds the index's separator); a throw is a typed error. */
+function userKey(name: string, key: MatcherKey, where: string): MatcherKey {
+  return (request) => {
+    let value: unknown
+    try {
+      value = key(request)
+    } catch (error) {
+      throw new InvalidOptionError(
+        where,
+        `The key of matcher '${name}' threw for ${request}: ${error instanceof Error ? error.message : String(error)}. A key must return a string for every request (vcrjs computes it for each recorded and each live request).`,
+      )
+    }
+    return digest(String(value))
   }
 }
 
