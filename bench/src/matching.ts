@@ -4,7 +4,7 @@ import { type CassetteOptions, handleRequest, VCR } from '@vcrjs/core'
 import { vcrDispatcher } from '@vcrjs/undici'
 import type { Dispatcher } from 'undici'
 import { benchInteraction, REQUEST_HEADERS } from './interactions.js'
-import { MEASURED_PASSES, REPLAY_REQUESTS, type ReplayResult, requestOrder } from './replay.js'
+import { REPLAY_REQUESTS, type ReplayResult, requestOrder } from './replay.js'
 import { collectGarbage, percentile } from './stats.js'
 
 /**
@@ -82,12 +82,17 @@ export async function closedOrigin(): Promise<string> {
   return `http://127.0.0.1:${port}`
 }
 
+/** Passes after the warm-up one; each request reports its fastest. */
+export const MATCHING_PASSES = 5
+
 /**
  * 2,000 sequential fetches per row through `vcrDispatcher`, every row (both
  * matchings at every size) in one process with the rows alternated request by
- * request, so the machine's other work weighs on each row alike and the
- * ratios between rows hold on a busy machine. A warm-up pass checks every
- * answer; of the measured passes, each row reports its fastest.
+ * request, so the machine's other work weighs on each row alike. A warm-up
+ * pass checks every answer; then `MATCHING_PASSES` passes, and each request
+ * counts with its fastest time over them: on a busy machine a stall of tens of
+ * milliseconds hits one request of one pass, and would otherwise decide a
+ * row's mean (see RESULTS.md).
  */
 export async function measureMatching(dir: string, origin: string): Promise<MatchingResult[]> {
   const rows = await Promise.all(
@@ -109,7 +114,7 @@ export async function measureMatching(dir: string, origin: string): Promise<Matc
           const response = await fetch(url, { method: 'POST', headers: POST_HEADERS, body, dispatcher: dispatcher as never })
           return response.text()
         }
-        return { subject, size, cassette, dispatcher, send, order: requestOrder(size, REPLAY_REQUESTS), best: Number.POSITIVE_INFINITY, times: new Float64Array(0) }
+        return { subject, size, cassette, dispatcher, send, order: requestOrder(size, REPLAY_REQUESTS) }
       }),
     ),
   )
@@ -120,31 +125,30 @@ export async function measureMatching(dir: string, origin: string): Promise<Matc
         if (body !== benchInteraction(index).body) throw new Error(`matching ${row.subject} ${row.size} answered request ${index} with ${String(body).slice(0, 200)}`)
       }
     }
-    for (let pass = 0; pass < MEASURED_PASSES; pass++) {
+    const fastest = rows.map(() => new Float64Array(REPLAY_REQUESTS).fill(Number.POSITIVE_INFINITY))
+    for (let pass = 0; pass < MATCHING_PASSES; pass++) {
       for (const row of rows) row.cassette.rewind()
       collectGarbage()
-      const times = rows.map(() => new Float64Array(REPLAY_REQUESTS))
       for (let at = 0; at < REPLAY_REQUESTS; at++) {
         for (let r = 0; r < rows.length; r++) {
           const row = rows[r]!
           const sent = performance.now()
           await row.send(row.order[at]!)
-          times[r]![at] = performance.now() - sent
+          const time = performance.now() - sent
+          if (time < fastest[r]![at]!) fastest[r]![at] = time
         }
       }
-      rows.forEach((row, r) => {
-        const total = times[r]!.reduce((sum, time) => sum + time, 0)
-        if (total < row.best) Object.assign(row, { best: total, times: times[r]! })
-      })
     }
-    return rows.map(({ subject, size, best, times }) => {
+    return rows.map(({ subject, size }, r) => {
+      const times = fastest[r]!
+      const meanMs = times.reduce((sum, time) => sum + time, 0) / REPLAY_REQUESTS
       times.sort()
       return {
         subject,
         size,
         requests: REPLAY_REQUESTS,
-        requestsPerSecond: (REPLAY_REQUESTS / best) * 1000,
-        meanUs: (best / REPLAY_REQUESTS) * 1000,
+        requestsPerSecond: 1000 / meanMs,
+        meanUs: meanMs * 1000,
         p50Us: percentile(times, 0.5) * 1000,
         p99Us: percentile(times, 0.99) * 1000,
       }

@@ -1,5 +1,5 @@
 import type { LoadResult, LoadSubjectName } from './load.js'
-import { MATCHING_LABELS, MATCHING_SIZES, type MatchingResult } from './matching.js'
+import { MATCHING_LABELS, MATCHING_PASSES, MATCHING_SIZES, type MatchingResult } from './matching.js'
 import type { RecordResult } from './record.js'
 import { MEASURED_PASSES, type ReplayResult, REPLAY_REQUESTS } from './replay.js'
 import { type ReplaySubjectName, SUBJECT_LABELS } from './replay-subjects.js'
@@ -183,7 +183,7 @@ export function renderReport(results: BenchResults): string {
   if (matching) {
     lines.push(
       '',
-      `## Matching on the body, every request to one URL, next to default matching (${fmtInt(REPLAY_REQUESTS)} POSTs with a JSON body through fetch and vcrDispatcher, fastest of ${MEASURED_PASSES} passes)`,
+      `## Matching on the body, every request to one URL, next to default matching (${fmtInt(REPLAY_REQUESTS)} POSTs with a JSON body through fetch and vcrDispatcher; each request's fastest of ${MATCHING_PASSES} passes after a warm-up pass, the rows alternated request by request)`,
       '',
     )
     lines.push(
