@@ -154,7 +154,7 @@ function parsedBody(request: Request): unknown {
     return { multipart: text.replaceAll(boundary, '<boundary>') }
   }
   if (/application\/x-www-form-urlencoded/i.test(contentType)) {
-    const form: Record<string, string[]> = {}
+    const form: Record<string, string[]> = Object.create(null)
     for (const [name, value] of new URLSearchParams(Buffer.from(text, 'latin1').toString('utf8'))) (form[name] ??= []).push(value)
     return { form }
   }
