@@ -10,6 +10,8 @@ import { WRITER } from './global-setup.js'
 /** A running child writer (children/writer.ts) and the lines it printed. */
 export interface Writer {
   readonly child: ChildProcess
+  /** Every line printed so far. */
+  readonly printed: readonly string[]
   /** Resolves with the next line the child prints that starts with `prefix`. */
   next(prefix: string): Promise<string>
   /** Resolves with the child's exit code (null when killed) and signal. */
@@ -19,18 +21,22 @@ export interface Writer {
 /** Starts a child writer; it is killed when the test ends if still running. */
 export function startWriter(args: string[]): Writer {
   const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  // 'close', not 'exit': every line the child printed before it died has been read by then.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })))
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
   const lines: Interface = createInterface({ input: child.stdout! })
   const waiting: { prefix: string; resolve: (line: string) => void }[] = []
+  const printed: string[] = []
   lines.on('line', (line) => {
+    printed.push(line)
     const at = waiting.findIndex(({ prefix }) => line.startsWith(prefix))
     if (at !== -1) waiting.splice(at, 1)[0]!.resolve(line)
   })
   return {
     child,
+    printed,
     exited,
     next: (prefix) =>
       new Promise<string>((resolve, reject) => {
