@@ -17,7 +17,7 @@ export function cassetteText(bytes: Buffer): string {
   const at = firstInvalidUtf8(bytes)
   const line = bytes.subarray(0, at).filter((byte) => byte === 0x0a).length + 1
   throw new NotUtf8Problem(
-    `it is not UTF-8 text: byte ${at} (line ${line}) is 0x${bytes[at]!.toString(16).padStart(2, '0')}, which UTF-8 does not allow there. ` +
+    `it is not UTF-8 text: byte ${at} (line ${line}) is 0x${bytes[at]!.toString(16).padStart(2, '0')}, which does not start a UTF-8 character there. ` +
       'Cassettes are UTF-8; convert the file (e.g. `iconv -f latin1 -t utf-8`) or write binary bodies as !!binary',
   )
 }
@@ -29,11 +29,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     const lead = bytes[i]!
     const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0
     if (length === 0) return i
-    if (length > 1 && !isUtf8(bytes.subarray(i, i + length))) {
-      // Point at the first byte that does not continue the sequence.
-      for (let j = i + 1; j < i + length; j++) if (j >= bytes.length || (bytes[j]! & 0xc0) !== 0x80) return j
-      return i
-    }
+    // The byte that starts a sequence UTF-8 does not continue (a Latin-1 é, say): the one to point at.
+    if (length > 1 && !isUtf8(bytes.subarray(i, i + length))) return i
     i += length
   }
   return bytes.length - 1
