@@ -33,7 +33,7 @@ const EXPANSION_FACTOR = 10
 class ExpansionError extends Error {
   constructor(limit: number) {
     super(
-      `its YAML aliases (*name) expand it to more than ${limit.toLocaleString('en-US')} characters, ` +
+      `its YAML aliases (*name) expand it to more than ${String(limit).replace(/\B(?=(\d{3})+$)/g, ',')} characters, ` +
         'far beyond its own size: a hostile document (an alias bomb) or one that is not a cassette; write the repeated parts out',
     )
   }
