@@ -12,8 +12,6 @@ export default defineConfig({
     include: ['test/faults/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['test/faults/global-setup.ts'],
-    // The mounts are per test file, and the tests measure lost data, not speed: one file at a time.
-    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
