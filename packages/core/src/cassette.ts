@@ -1,5 +1,6 @@
 import { CassetteFormatProblem, interactionsFromData, interactionsToData } from './cassette-format.js'
 import { mergeStored } from './cassette-merge.js'
+import { STORED_VERSION } from './persisters/persister.js'
 import { removeInserted } from './context.js'
 import {
   CannotOverwriteExistingCassetteError,
@@ -33,13 +34,13 @@ export const EJECT_AFTER = Symbol.for('vcrjs.cassette.eject-after')
 /** How long `eject()` waits for requests still in flight through the cassette before saving without them and failing. */
 export const IN_FLIGHT_WAIT_MS = 30_000
 
-/** What was stored at the cassette's path when it was inserted: what `loadCassette` returned, and its interactions. */
+/** What was stored at the cassette's path when it was inserted: its interactions, and the version the persister noted. */
 interface Stored {
-  readonly data: unknown
+  readonly version: unknown
   readonly interactions: readonly Interaction[]
 }
 
-const NOTHING_STORED: Stored = { data: undefined, interactions: [] }
+const NOTHING_STORED: Stored = { version: undefined, interactions: [] }
 
 /**
  * A cassette in use: the interactions loaded from its file, what this run
@@ -100,13 +101,13 @@ export class Cassette {
       const problem = error instanceof CassetteFormatProblem ? error.message : `it holds an invalid interaction (${(error as Error).message})`
       throw new CassetteLoadError(path, problem, { cause: error })
     }
-    return new Cassette(path, options, { data, interactions }, true)
+    return new Cassette(path, options, { version: storedVersion(data), interactions }, true)
   }
 
   static async #storedIfReadable(path: string, options: NormalizedCassetteOptions): Promise<Stored> {
     try {
       const data = await options.persister.loadCassette(path, options.serializer)
-      return { data, interactions: interactionsFromData(data) }
+      return { version: storedVersion(data), interactions: interactionsFromData(data) }
     } catch {
       return NOTHING_STORED
     }
@@ -185,7 +186,7 @@ export class Cassette {
     if (changed && (failure === undefined || recordOnException)) {
       const mine = [...kept, ...this.#recorded]
       await this.#options.persister.saveCassette(this.path, interactionsToData(mine), this.#options.serializer, {
-        loaded: this.#stored.data,
+        loadedVersion: this.#stored.version,
         merge: (stored) =>
           mergeStored(stored, { path: this.path, mine, base: this.#stored.interactions, replacesUnreadable: this.recordMode === 'all' }),
       })
@@ -237,7 +238,7 @@ export class Cassette {
     if (!this.#mayRecord()) throw this.#noMatch(request)
     const real = Response.from(await sendReal())
     // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
-    if (this.#sealed) throw new CassetteEjectedError(this.path)
+    if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
     const stored = responseForCassette(real, live, options)
     if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
     return real
@@ -272,6 +273,10 @@ export class Cassette {
   #all(): Interaction[] {
     return [...this.#loaded, ...this.#recorded]
   }
+}
+
+function storedVersion(data: unknown): unknown {
+  return typeof data === 'object' && data !== null ? (data as { [STORED_VERSION]?: unknown })[STORED_VERSION] : undefined
 }
 
 /** The loaded interactions minus those older than `reRecordInterval` (never in 'none', which cannot re-record them). */

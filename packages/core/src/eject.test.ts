@@ -61,7 +61,9 @@ describe('eject and requests in flight', () => {
       expect(persister.files.get('/c.yaml')).toContain('http://h.test/quick')
       expect(persister.files.get('/c.yaml')).not.toContain('http://h.test/hung')
       network.resolve(answer('too late'))
-      expect(await late).toBeInstanceOf(CassetteEjectedError)
+      const lateError = (await late) as CassetteEjectedError
+      expect(lateError).toBeInstanceOf(CassetteEjectedError)
+      expect(lateError.message).toContain('was ejected while this request was in flight, and eject() stopped waiting for it: its response was not recorded')
     } finally {
       vi.useRealTimers()
     }

@@ -6,7 +6,7 @@ import type { CassetteData, Serializer } from '../serializers/serializer.js'
 import { cassetteText } from './cassette-text.js'
 import { fsProblem } from './fs-problem.js'
 import { acquireLock, DEFAULT_LOCK_LIMITS, type LockLimits } from './lock.js'
-import type { Persister, SaveOptions, StoredCassette } from './persister.js'
+import { type Persister, type SaveOptions, STORED_VERSION, type StoredCassette } from './persister.js'
 import { processAlive } from './process-alive.js'
 import { lockName, sidecarStem, temporaryName, temporaryPattern } from './sidecar-names.js'
 
@@ -25,9 +25,6 @@ export const filesystemPersister: Persister = {
 /** A file's identity and version: equal stamps mean nobody replaced or wrote it in between. */
 type Stamp = string
 
-/** The stamp of the file each loaded value came from, for `'unchanged'`. */
-const loadedStamps = new WeakMap<object, Stamp>()
-
 async function loadFile(path: string, serializer: Serializer): Promise<unknown> {
   let bytes: Buffer
   let stamp: Stamp
@@ -44,7 +41,8 @@ async function loadFile(path: string, serializer: Serializer): Promise<unknown> 
     throw new CassetteLoadError(path, `the file cannot be read: ${fsProblem(error)}`, { cause: error })
   }
   const data = deserialize(path, bytes, serializer)
-  if (typeof data === 'object' && data !== null) loadedStamps.set(data, stamp)
+  // The cassette keeps this string, not the data, to tell at save time whether the file changed.
+  if (typeof data === 'object' && data !== null && Object.isExtensible(data)) Object.defineProperty(data, STORED_VERSION, { value: stamp })
   return data
 }
 
@@ -83,16 +81,19 @@ export async function saveFile(path: string, data: CassetteData, serializer: Ser
   }
   try {
     await sweepTemporaries(folder, stem, limits.staleMs)
-    const final = options?.merge ? options.merge(await storedNow(target, serializer, options.loaded)) : data
+    const final = options?.merge ? options.merge(await storedNow(target, serializer, options.loadedVersion)) : data
     let text: string
     try {
       text = serializer.serialize(final)
     } catch (error) {
       throw new CassetteSaveError(path, `the serializer failed (${firstLine(error)})`, { cause: error })
     }
-    await writeAtomically(target, text, scratch()).catch(failed)
+    await writeAtomically(target, text, scratch())
+  } catch (error) {
+    failed(error)
   } finally {
-    await release()
+    // A lock that cannot be removed (the folder turned read-only) must not hide why the save failed.
+    await release().catch(() => undefined)
   }
 }
 
@@ -110,7 +111,7 @@ async function linkTarget(path: string): Promise<string> {
   }
 }
 
-async function storedNow(target: string, serializer: Serializer, loaded: unknown): Promise<StoredCassette> {
+async function storedNow(target: string, serializer: Serializer, loadedVersion: unknown): Promise<StoredCassette> {
   let handle: FileHandle
   try {
     handle = await open(target, 'r')
@@ -119,8 +120,7 @@ async function storedNow(target: string, serializer: Serializer, loaded: unknown
     return { state: 'unreadable', error: new CassetteLoadError(target, fsProblem(error), { cause: error }) }
   }
   try {
-    const known = typeof loaded === 'object' && loaded !== null ? loadedStamps.get(loaded) : undefined
-    if (known !== undefined && known === stampOf(await handle.stat({ bigint: true }))) return { state: 'unchanged' }
+    if (typeof loadedVersion === 'string' && loadedVersion === stampOf(await handle.stat({ bigint: true }))) return { state: 'unchanged' }
     const bytes = await handle.readFile()
     try {
       return { state: 'present', data: deserialize(target, bytes, serializer) }

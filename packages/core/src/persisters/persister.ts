@@ -19,9 +19,17 @@ export interface SaveOptions {
    * A persister that does not call it writes `data`.
    */
   merge?: (stored: StoredCassette) => CassetteData
-  /** The value `loadCassette` returned when the cassette was inserted, if it did: a persister may use it to answer `'unchanged'`. */
-  loaded?: unknown
+  /**
+   * What the persister put under `STORED_VERSION` on the value `loadCassette`
+   * returned when the cassette was inserted (the built-in filesystem persister
+   * puts the file's identity and modification time there): lets it answer
+   * `'unchanged'` without reading the file again.
+   */
+  loadedVersion?: unknown
 }
+
+/** Where a persister may leave the version of what it loaded, on the value `loadCassette` returns (non-enumerable). */
+export const STORED_VERSION = Symbol.for('vcrjs.persister.stored-version')
 
 /**
  * Where cassettes live; vcrpy's persister interface.
