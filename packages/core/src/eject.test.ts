@@ -130,3 +130,18 @@ describe('saving over a file that changed since the load', () => {
     expect(await readFile(join(dir, 'c.yaml'), 'utf8')).toBe('interactions: [\n')
   })
 })
+
+describe('MemoryPersister', () => {
+  it('merges two cassettes of one path saved one after the other, as the filesystem does', async () => {
+    const vcr = new VCR()
+    vcr.registerPersister(new MemoryPersister())
+    const first = await vcr.insertCassette('/m.yaml')
+    const second = await vcr.insertCassette('/m.yaml')
+    await handleRequest({ cassette: first, request: { method: 'GET', url: 'http://h.test/1' }, sendReal: async () => answer('1') })
+    await handleRequest({ cassette: second, request: { method: 'GET', url: 'http://h.test/2' }, sendReal: async () => answer('2') })
+    await first.eject()
+    await second.eject()
+    const paths = await vcr.useCassette('/m.yaml', (cassette) => cassette.requests.map((request) => request.path), { recordMode: 'none' })
+    expect(paths).toEqual(['/2', '/1'])
+  })
+})
