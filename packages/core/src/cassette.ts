@@ -61,8 +61,9 @@ export class Cassette {
   readonly #index: InteractionIndex
   /** What was stored at insertion, for merging with what another writer stored meanwhile. */
   readonly #stored: Stored
-  /** Requests handled through the cassette and not yet answered: eject waits for them. */
-  readonly #inFlight = new Set<Promise<unknown>>()
+  /** Requests being recorded and not yet answered: eject waits for them, and is told by `#whenIdle` when none is left. */
+  #recording = 0
+  #whenIdle: (() => void) | undefined
   #ejected = false
   /** Set once eject has taken what it saves: a request answered later cannot be saved and fails. */
   #sealed = false
@@ -203,29 +204,21 @@ export class Cassette {
     }
   }
 
-  /** Waits, within `IN_FLIGHT_WAIT_MS`, for the requests in flight; returns how many are still unanswered. */
+  /** Waits, within `IN_FLIGHT_WAIT_MS`, for the requests being recorded; returns how many are still unanswered. */
   async #settleInFlight(): Promise<number> {
-    if (this.#inFlight.size === 0) return 0
+    if (this.#recording === 0) return 0
     let timer: NodeJS.Timeout | undefined
-    const bound = new Promise<void>((resolve) => {
+    await new Promise<void>((resolve) => {
+      this.#whenIdle = resolve
       timer = setTimeout(resolve, IN_FLIGHT_WAIT_MS)
     })
-    await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
     clearTimeout(timer)
-    return this.#inFlight.size
+    return this.#recording
   }
 
   /** @internal The adapter contract's decision point; see `handleRequest`. */
-  [HANDLE](input: Request | RequestInit, sendReal: SendReal): Promise<Response> {
-    if (this.#ejected) return Promise.reject(new CassetteEjectedError(this.path))
-    const handling = this.#handle(input, sendReal)
-    this.#inFlight.add(handling)
-    const done = () => this.#inFlight.delete(handling)
-    handling.then(done, done)
-    return handling
-  }
-
-  async #handle(input: Request | RequestInit, sendReal: SendReal): Promise<Response> {
+  async [HANDLE](input: Request | RequestInit, sendReal: SendReal): Promise<Response> {
+    if (this.#ejected) throw new CassetteEjectedError(this.path)
     const live = Request.from(input)
     const options = this.#options
     if (isIgnored(live, options)) return Response.from(await sendReal())
@@ -236,12 +229,18 @@ export class Cassette {
       if (played) return responseForClient(played.response, live, options)
     }
     if (!this.#mayRecord()) throw this.#noMatch(request)
-    const real = Response.from(await sendReal())
-    // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
-    if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
-    const stored = responseForCassette(real, live, options)
-    if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
-    return real
+    // Counted until recorded, so that an eject meanwhile waits for it and saves it.
+    this.#recording++
+    try {
+      const real = Response.from(await sendReal())
+      // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
+      if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
+      const stored = responseForCassette(real, live, options)
+      if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
+      return real
+    } finally {
+      if (--this.#recording === 0) this.#whenIdle?.()
+    }
   }
 
   #mayRecord(): boolean {

@@ -69,6 +69,19 @@ describe('eject and requests in flight', () => {
     }
   })
 
+  it('does not wait for a request that will not be recorded (an ignored host)', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir, ignoreHosts: ['ignored.test'] })
+    const cassette = await vcr.insertCassette('c.yaml')
+    const network = deferred<ResponseInit>()
+    const events: string[] = []
+    const request = handleRequest({ cassette, request: { method: 'GET', url: 'http://ignored.test/poll' }, sendReal: () => network.promise }).then(() => events.push('answered'))
+    await cassette.eject()
+    events.push('ejected')
+    network.resolve(answer('poll'))
+    await request
+    expect(events).toEqual(['ejected', 'answered'])
+  })
+
   it('a second eject() resolves only when the first one has saved', async () => {
     const saving = deferred<void>()
     const events: string[] = []
