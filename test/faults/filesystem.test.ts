@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmod, lstat, mkdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises'
+import { chmod, chown, lstat, mkdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { type Cassette, CassetteLoadError, CassetteSaveError, handleRequest, type RecordMode, VCR } from '@vcrjs/core'
@@ -113,12 +113,15 @@ describe('paths the file system refuses', () => {
 })
 
 describe('what a save keeps', () => {
-  it("the file's mode", async () => {
+  it("the file's mode, and its owner when root saves it (the fault suite runs as root)", async () => {
+    expect(process.getuid!(), 'the fault suite runs as root, as CI does').toBe(0)
     const dir = await tempCassetteDir()
     await save(dir, 'c.yaml', ['/a'])
     await chmod(join(dir, 'c.yaml'), 0o640)
+    await chown(join(dir, 'c.yaml'), 1234, 5678)
     await save(dir, 'c.yaml', ['/b'])
-    expect((await stat(join(dir, 'c.yaml'))).mode & 0o777).toBe(0o640)
+    const saved = await stat(join(dir, 'c.yaml'))
+    expect({ mode: saved.mode & 0o7777, uid: saved.uid, gid: saved.gid }).toEqual({ mode: 0o640, uid: 1234, gid: 5678 })
   })
 
   it('a symbolic link: the file it points to is updated, the link stays a link', async () => {

@@ -133,8 +133,8 @@ async function storedNow(target: string, serializer: Serializer, loadedVersion: 
 }
 
 /**
- * Writes `text` to `temporary`, flushes it, gives it the mode of the file it
- * replaces, renames it over `target` and flushes the folder, so that after a
+ * Writes `text` to `temporary`, flushes it, gives it the mode (and, as root,
+ * the owner) of the file it replaces, renames it over `target` and flushes the folder, so that after a
  * crash or a power loss the cassette is the old file or the new one. The
  * temporary file is removed whatever fails.
  */
@@ -144,8 +144,12 @@ async function writeAtomically(target: string, text: string, temporary: string):
     const handle = await open(temporary, 'wx', previous ? previous.mode & 0o7777 : 0o666)
     try {
       await handle.writeFile(text, 'utf8')
-      // The umask applied to open's mode; the previous file's mode is what the user chose.
-      if (previous) await handle.chmod(previous.mode & 0o7777)
+      if (previous) {
+        // Root (a container, CI) re-recording a user's cassette must not hand it to root.
+        if (process.getuid?.() === 0 && (previous.uid !== 0 || previous.gid !== 0)) await handle.chown(previous.uid, previous.gid)
+        // The umask applied to open's mode; the previous file's mode is what the user chose (after chown, which may clear setuid bits).
+        await handle.chmod(previous.mode & 0o7777)
+      }
       await handle.sync()
     } finally {
       await handle.close()
