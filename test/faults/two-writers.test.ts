@@ -55,7 +55,7 @@ describe('two writers of one cassette lose nothing', () => {
     expect(stored.length).toBe(TRIALS.new_episodes * 2 * PER_WRITER)
     expect([...stored].sort()).toEqual([...expected].sort())
     expect((await readdir(dir)).sort()).toEqual(['shared.yaml'])
-  })
+  }, 180_000)
 
   it(`two processes, all: each trial replaces the older trials and keeps both of its writers`, async () => {
     const dir = await tempCassetteDir()
@@ -63,7 +63,7 @@ describe('two writers of one cassette lose nothing', () => {
     const { expected, stored } = await twoProcesses('all', dir, 'shared.yaml')
     expect([...stored].sort()).toEqual([...expected].sort())
     expect(stored.length).toBe(2 * PER_WRITER)
-  })
+  }, 180_000)
 
   it('two concurrent scopes of one process, new_episodes over an existing cassette: 0 lost, the loaded ones once', async () => {
     const dir = await tempCassetteDir()
