@@ -32,7 +32,8 @@ export class LockBusy extends Error {
 
 /**
  * An exclusive lock on a cassette between processes and within one: a file
- * created with O_EXCL holding the owner's pid, host and time. A lock left by a
+ * holding the owner's pid, host and time, created only if absent (a hard link
+ * to a complete file, or O_EXCL where there are no hard links). A lock left by a
  * process that died (same host, pid gone) or older than `staleMs` is broken.
  * Resolves to the release function.
  */
