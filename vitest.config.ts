@@ -20,7 +20,7 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/interop/**', '**/node_modules/**'],
+    exclude: ['test/interop/**', 'test/faults/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Everything CI checks: build, types, package lint, the demo, the test suite
-# and the interop suite (cassettes shared with the real vcrpy and Ruby VCR) on
+# Everything CI checks: build, types, package lint, the demo, the test suite,
+# the interop suite (cassettes shared with the real vcrpy and Ruby VCR) and the
+# fault-injection suite (killed writers, tmpfs mounts: root, as CI runs) on
 # both Node legs (Node 20 with undici 7 / got 14, Node 24 with undici 8 /
 # got 16; vitest.config.ts picks the majors by Node version).
 set -euo pipefail
@@ -20,6 +21,9 @@ run_leg() {
   echo "== interop with vcrpy and Ruby VCR on Node $("$node" --version)"
   "$node" node_modules/vitest/vitest.mjs run --config vitest.interop.config.ts --reporter=default --reporter=json --outputFile=".tmp/vitest-interop-$name.json"
   echo
+  echo "== fault injection on Node $("$node" --version)"
+  "$node" node_modules/vitest/vitest.mjs run --config vitest.faults.config.ts --reporter=default --reporter=json --outputFile=".tmp/vitest-faults-$name.json"
+  echo
   echo "== demo on Node $("$node" --version)"
   "$node" node_modules/tsx/dist/cli.mjs demo/main.ts
 }
@@ -27,4 +31,4 @@ run_leg() {
 run_leg "$(command -v node)" node20
 run_leg "$(scripts/node24.sh)" node24
 
-node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json .tmp/vitest-interop-node20.json .tmp/vitest-interop-node24.json
+node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json .tmp/vitest-interop-node20.json .tmp/vitest-interop-node24.json .tmp/vitest-faults-node20.json .tmp/vitest-faults-node24.json

@@ -9,7 +9,7 @@ import type { ClientUnderTest } from '../conformance/suite.js'
 
 /** Lower-case names, every value in order, from Node's flat `rawHeaders`. */
 export function headersOf(rawHeaders: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+  const out: Record<string, string[]> = Object.create(null)
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) (out[rawHeaders[i]!.toLowerCase()] ??= []).push(rawHeaders[i + 1]!)
   return out
 }
@@ -78,7 +78,7 @@ export const nodeFetchClient: ClientUnderTest = {
     const agent = vcrAgent(cassette, { protocol: 'http' })
     try {
       const response = await fetch(url, { method, headers, body, agent })
-      const out: Record<string, string[]> = {}
+      const out: Record<string, string[]> = Object.create(null)
       for (const [name, values] of Object.entries(response.headers.raw())) out[name] = values
       return { status: response.status, headers: out, body: Buffer.from(await response.arrayBuffer()) }
     } finally {

@@ -16,7 +16,7 @@ export function axiosClient(adapter: RecordingAdapter): ClientUnderTest {
 }
 
 function multiValued(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+  const out: Record<string, string[]> = Object.create(null)
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || value === null) continue
     out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : [String(value)]

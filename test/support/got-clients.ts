@@ -7,7 +7,7 @@ import type { ClientResponse, ClientUnderTest } from '../conformance/suite.js'
 
 /** The headers as got hands them to its caller, in the suite's form. */
 function headersOf(headers: IncomingHttpHeaders): Record<string, string[]> {
-  const out: Record<string, string[]> = {}
+  const out: Record<string, string[]> = Object.create(null)
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name] = Array.isArray(value) ? value : [value]
   }

@@ -11,7 +11,7 @@ interface FetchResponse {
 }
 
 export async function fromFetchResponse(response: FetchResponse): Promise<ClientResponse> {
-  const headers: Record<string, string[]> = {}
+  const headers: Record<string, string[]> = Object.create(null)
   // Headers iterate a repeated Set-Cookie as separate entries, so two stay two.
   for (const [name, value] of response.headers) (headers[name.toLowerCase()] ??= []).push(value)
   return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) }
@@ -85,7 +85,7 @@ export const undiciRequestClient: ClientUnderTest = {
     const dispatcher = vcr.compose(interceptors.redirect({ maxRedirections: 5 }), interceptors.decompress())
     try {
       const response = await request(url, { method: (method ?? 'GET') as Dispatcher.HttpMethod, headers, body, dispatcher })
-      const out: Record<string, string[]> = {}
+      const out: Record<string, string[]> = Object.create(null)
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined) out[name] = Array.isArray(value) ? value : [value]
       }

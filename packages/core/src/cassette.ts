@@ -1,10 +1,13 @@
 import { CassetteFormatProblem, interactionsFromData, interactionsToData } from './cassette-format.js'
+import { mergeStored } from './cassette-merge.js'
+import { STORED_VERSION } from './persisters/persister.js'
 import { removeInserted } from './context.js'
 import {
   CannotOverwriteExistingCassetteError,
   CassetteEjectedError,
   CassetteLoadError,
   CassetteNotFoundError,
+  CassetteSaveError,
   UnusedInteractionsError,
   VcrError,
 } from './errors.js'
@@ -28,6 +31,17 @@ export type SendReal = () => Promise<Response | ResponseInit>
 export const HANDLE = Symbol.for('vcrjs.cassette.handle')
 export const EJECT_AFTER = Symbol.for('vcrjs.cassette.eject-after')
 
+/** How long `eject()` waits for requests still in flight through the cassette before saving without them and failing. */
+export const IN_FLIGHT_WAIT_MS = 30_000
+
+/** What was stored at the cassette's path when it was inserted: its interactions, and the version the persister noted. */
+interface Stored {
+  readonly version: unknown
+  readonly interactions: readonly Interaction[]
+}
+
+const NOTHING_STORED: Stored = { version: undefined, interactions: [] }
+
 /**
  * A cassette in use: the interactions loaded from its file, what this run
  * played and recorded, and the rules (record mode, matchers, filters) it
@@ -45,13 +59,23 @@ export class Cassette {
   readonly #loaded: readonly Interaction[]
   readonly #recorded: Interaction[] = []
   readonly #index: InteractionIndex
+  /** What was stored at insertion, for merging with what another writer stored meanwhile. */
+  readonly #stored: Stored
+  /** Requests being recorded and not yet answered: eject waits for them, and is told by `#whenIdle` when none is left. */
+  #recording = 0
+  #whenIdle: (() => void) | undefined
   #ejected = false
+  /** Set once eject has taken what it saves: a request answered later cannot be saved and fails. */
+  #sealed = false
+  #ejecting: Promise<void> | undefined
 
-  private constructor(path: string, options: NormalizedCassetteOptions, loaded: readonly Interaction[], existed: boolean) {
+  private constructor(path: string, options: NormalizedCassetteOptions, stored: Stored, existed: boolean) {
     this.path = path
     this.recordMode = options.recordMode
     this.#options = options
     this.#existed = existed
+    this.#stored = stored
+    const loaded = options.recordMode === 'all' ? [] : stored.interactions
     const fresh = freshInteractions(loaded, options)
     this.#loaded = fresh
     this.#staleCount = loaded.length - fresh.length
@@ -60,13 +84,14 @@ export class Cassette {
 
   /** @internal Loads the cassette at `path`; used by `VCR`. */
   static async load(path: string, options: NormalizedCassetteOptions): Promise<Cassette> {
-    // `all` replaces the cassette with this run's interactions, so the old file is not read.
-    if (options.recordMode === 'all') return new Cassette(path, options, [], false)
+    // `all` replaces the cassette with this run's interactions and plays none of the old ones: they are read
+    // only to tell, when saving, what another writer added since, and a file that cannot be read is replaced.
+    if (options.recordMode === 'all') return new Cassette(path, options, await Cassette.#storedIfReadable(path, options), false)
     let data: unknown
     try {
       data = await options.persister.loadCassette(path, options.serializer)
     } catch (error) {
-      if (error instanceof CassetteNotFoundError) return new Cassette(path, options, [], false)
+      if (error instanceof CassetteNotFoundError) return new Cassette(path, options, NOTHING_STORED, false)
       if (error instanceof VcrError) throw error
       throw new CassetteLoadError(path, (error as Error).message, { cause: error })
     }
@@ -77,7 +102,16 @@ export class Cassette {
       const problem = error instanceof CassetteFormatProblem ? error.message : `it holds an invalid interaction (${(error as Error).message})`
       throw new CassetteLoadError(path, problem, { cause: error })
     }
-    return new Cassette(path, options, interactions, true)
+    return new Cassette(path, options, { version: storedVersion(data), interactions }, true)
+  }
+
+  static async #storedIfReadable(path: string, options: NormalizedCassetteOptions): Promise<Stored> {
+    try {
+      const data = await options.persister.loadCassette(path, options.serializer)
+      return { version: storedVersion(data), interactions: interactionsFromData(data) }
+    } catch {
+      return NOTHING_STORED
+    }
   }
 
   /** Every request in the cassette: those loaded from the file, then those recorded in this run. */
@@ -136,20 +170,50 @@ export class Cassette {
    * is its error, if it threw: then `recordOnException` decides whether to
    * save, and unused interactions are not reported (the test's error wins).
    */
-  async [EJECT_AFTER](failure: { error: unknown } | undefined): Promise<void> {
-    if (this.#ejected) return
+  [EJECT_AFTER](failure: { error: unknown } | undefined): Promise<void> {
+    // A second eject resolves when the first one's save has finished, and fails as it did.
+    this.#ejecting ??= this.#eject(failure)
+    return this.#ejecting
+  }
+
+  async #eject(failure: { error: unknown } | undefined): Promise<void> {
     this.#ejected = true
     removeInserted(this)
+    const unfinished = await this.#settleInFlight()
+    this.#sealed = true
     const { dropUnusedRequests, allowUnusedInteractions, recordOnException } = this.#options
     const kept = dropUnusedRequests ? this.#loaded.filter((_, id) => this.#index.isPlayed(id)) : this.#loaded
     const changed = this.#recorded.length > 0 || kept.length < this.#loaded.length || this.#staleCount > 0
     if (changed && (failure === undefined || recordOnException)) {
-      await this.#options.persister.saveCassette(this.path, interactionsToData([...kept, ...this.#recorded]), this.#options.serializer)
+      const mine = [...kept, ...this.#recorded]
+      await this.#options.persister.saveCassette(this.path, interactionsToData(mine), this.#options.serializer, {
+        loadedVersion: this.#stored.version,
+        merge: (stored) =>
+          mergeStored(stored, { path: this.path, mine, base: this.#stored.interactions, replacesUnreadable: this.recordMode === 'all' }),
+      })
+    }
+    if (unfinished > 0) {
+      throw new CassetteSaveError(
+        this.path,
+        `${unfinished} request(s) through it were still in flight ${IN_FLIGHT_WAIT_MS / 1000} s after eject() and were not saved (they fail); await every request before the cassette ejects`,
+      )
     }
     if (!allowUnusedInteractions && failure === undefined && !this.#index.allPlayed) {
       const unused = this.#loaded.filter((_, id) => !this.#index.isPlayed(id)).map((interaction) => String(interaction.request))
       throw new UnusedInteractionsError(this.path, unused)
     }
+  }
+
+  /** Waits, within `IN_FLIGHT_WAIT_MS`, for the requests being recorded; returns how many are still unanswered. */
+  async #settleInFlight(): Promise<number> {
+    if (this.#recording === 0) return 0
+    let timer: NodeJS.Timeout | undefined
+    await new Promise<void>((resolve) => {
+      this.#whenIdle = resolve
+      timer = setTimeout(resolve, IN_FLIGHT_WAIT_MS)
+    })
+    clearTimeout(timer)
+    return this.#recording
   }
 
   /** @internal The adapter contract's decision point; see `handleRequest`. */
@@ -165,10 +229,18 @@ export class Cassette {
       if (played) return responseForClient(played.response, live, options)
     }
     if (!this.#mayRecord()) throw this.#noMatch(request)
-    const real = Response.from(await sendReal())
-    const stored = responseForCassette(real, live, options)
-    if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
-    return real
+    // Counted until recorded, so that an eject meanwhile waits for it and saves it.
+    this.#recording++
+    try {
+      const real = Response.from(await sendReal())
+      // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
+      if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
+      const stored = responseForCassette(real, live, options)
+      if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
+      return real
+    } finally {
+      if (--this.#recording === 0) this.#whenIdle?.()
+    }
   }
 
   #mayRecord(): boolean {
@@ -198,6 +270,10 @@ export class Cassette {
   #all(): Interaction[] {
     return [...this.#loaded, ...this.#recorded]
   }
+}
+
+function storedVersion(data: unknown): unknown {
+  return typeof data === 'object' && data !== null ? (data as { [STORED_VERSION]?: unknown })[STORED_VERSION] : undefined
 }
 
 /** The loaded interactions minus those older than `reRecordInterval` (never in 'none', which cannot re-record them). */

@@ -151,10 +151,13 @@ const CASSETTE_EJECTED = brand('CassetteEjectedError')
 export class CassetteEjectedError extends VcrError {
   readonly cassettePath: string
 
-  constructor(cassettePath: string) {
+  /** `inFlight`: the request was sent before the eject, which stopped waiting for its answer. */
+  constructor(cassettePath: string, { inFlight = false }: { inFlight?: boolean } = {}) {
     super(
       'VCR_CASSETTE_EJECTED',
-      `Cassette ${cassettePath} was already ejected; insert it again (vcr.useCassette or vcr.insertCassette) before making requests through it.`,
+      inFlight
+        ? `Cassette ${cassettePath} was ejected while this request was in flight, and eject() stopped waiting for it: its response was not recorded. Await every request before the cassette ejects.`
+        : `Cassette ${cassettePath} was already ejected; insert it again (vcr.useCassette or vcr.insertCassette) before making requests through it.`,
     )
     this.name = 'CassetteEjectedError'
     this.cassettePath = cassettePath

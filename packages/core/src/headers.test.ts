@@ -48,4 +48,23 @@ describe('HttpHeaders', () => {
     const headers = HttpHeaders.fromRaw([Buffer.from('X-Name'), Buffer.from([0x63, 0x61, 0x66, 0xe9])])
     expect(headers.get('x-name')).toBe('café')
   })
+
+  it('treats __proto__, constructor and toString as ordinary names in both multimaps', () => {
+    const headers = new HttpHeaders([
+      ['__proto__', 'p'],
+      ['Constructor', 'c1'],
+      ['constructor', 'c2'],
+      ['toString', 't'],
+    ])
+    expect(Object.entries(headers.toMultiMap())).toEqual([
+      ['__proto__', ['p']],
+      ['Constructor', ['c1', 'c2']],
+      ['toString', ['t']],
+    ])
+    expect(Object.entries(headers.toLowerCaseMultiMap())).toEqual([
+      ['__proto__', ['p']],
+      ['constructor', ['c1', 'c2']],
+      ['tostring', ['t']],
+    ])
+  })
 })

@@ -100,7 +100,8 @@ export class HttpHeaders implements Iterable<HeaderEntry> {
    * their first spelling (vcrpy and Ruby VCR both store headers this way).
    */
   toMultiMap(): Record<string, string[]> {
-    const out: Record<string, string[]> = {}
+    // No prototype: a header named `__proto__` or `constructor` is a name like any other.
+    const out: Record<string, string[]> = Object.create(null)
     const spelling = new Map<string, string>()
     for (const [name, value] of this.#entries) {
       const key = name.toLowerCase()
@@ -117,7 +118,7 @@ export class HttpHeaders implements Iterable<HeaderEntry> {
 
   /** Lower-case names, values in order: the canonical form used for comparing. */
   toLowerCaseMultiMap(): Record<string, string[]> {
-    const out: Record<string, string[]> = {}
+    const out: Record<string, string[]> = Object.create(null)
     for (const [name, value] of this.#entries) (out[name.toLowerCase()] ??= []).push(value)
     return out
   }

@@ -21,7 +21,7 @@ export type { CassetteOptions, VcrOptions, BeforeRecordRequest, BeforeRecordResp
 export type { FilterSpec, FilterReplacement } from './filters.js'
 export type { SensitiveData } from './sensitive-data.js'
 export type { Serializer, CassetteData } from './serializers/serializer.js'
-export type { Persister } from './persisters/persister.js'
+export type { Persister, SaveOptions, StoredCassette } from './persisters/persister.js'
 export { MemoryPersister } from './persisters/memory.js'
 export { CASSETTE_FORMAT_VERSION } from './cassette-format.js'
 export {

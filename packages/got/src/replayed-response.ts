@@ -90,7 +90,8 @@ const SINGLE_VALUED = new Set([
 
 /** The headers as Node's `IncomingMessage.headers` presents them, so got sees what it sees live. */
 function toNodeHeaders(headers: HttpHeaders): IncomingHttpHeaders {
-  const out: Record<string, string | string[]> = {}
+  // No prototype, as Node's own: `constructor` or `__proto__` is a header name like any other.
+  const out: Record<string, string | string[]> = Object.create(null)
   for (const [rawName, value] of headers) {
     const name = rawName.toLowerCase()
     const existing = out[name]

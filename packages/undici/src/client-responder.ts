@@ -138,7 +138,7 @@ function rawHeaders(headers: HttpHeaders): Buffer[] {
 
 /** undici's parsed form: lower-case names, a repeated header as an array. */
 function parsedHeaders(headers: HttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
+  const out: Record<string, string | string[]> = Object.create(null)
   for (const [name, values] of Object.entries(headers.toLowerCaseMultiMap())) out[name] = values.length === 1 ? values[0]! : values
   return out
 }

@@ -1,4 +1,5 @@
 import jsYaml from 'js-yaml'
+import { assertBoundedExpansion } from './expansion-limit.js'
 import { readEmittedYaml } from './yaml-reader.js'
 import type { CassetteData, Serializer } from './serializer.js'
 
@@ -19,7 +20,10 @@ export const yamlSerializer: Serializer = {
   },
   deserialize(text: string): unknown {
     const emitted = readEmittedYaml(text)
-    return emitted ? emitted.value : jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+    if (emitted) return emitted.value
+    const value = jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+    assertBoundedExpansion(value, text.length)
+    return value
   },
 }
 
