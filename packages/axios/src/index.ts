@@ -1,2 +1,2 @@
 export { vcrAdapter } from './vcr-adapter.js'
-export { RECORDING_ADAPTERS, type RecordingAdapter, type VcrAdapterOptions } from './options.js'
+export { AXIOS_TRANSPORTS, type AxiosTransport, type VcrAdapterOptions } from './options.js'
