@@ -9,7 +9,7 @@ import { type AxiosTransport, type VcrAdapterOptions, vcrAdapter } from '@vcrjs/
 import { type Cassette, type CassetteOptions, CannotOverwriteExistingCassetteError, InvalidOptionError, NoCassetteError, VCR } from '@vcrjs/core'
 import axios, { AxiosError, type AxiosHeaders, type AxiosRequestConfig, type AxiosResponse, type AxiosResponseHeaders } from 'axios'
 import { Agent, type Dispatcher } from 'undici'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { defineConformanceSuite } from './conformance/suite.js'
 import { axiosClient } from './support/axios-clients.js'
 import { expectNoMatch } from './support/errors.js'
@@ -544,6 +544,55 @@ describe("vcrAdapter: the caller's own connection settings", () => {
     const replayed = await vcr.useCassette('agent.yaml', (cassette) => client(cassette).get(server.url('/json')), { recordMode: 'none' })
     expect(replayed.data).toEqual({ hello: 'world' })
     expect(connections).toHaveLength(1)
+  })
+
+  it("http: without an agent in the config, Node's global agent makes the real requests, and none on replay", async () => {
+    const { server, stop } = await serve()
+    const agent = http.globalAgent as http.Agent & { addRequest(...args: unknown[]): void }
+    const addRequest = vi.spyOn(agent, 'addRequest')
+    onTestFinished(() => addRequest.mockRestore())
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = (cassette: Cassette) => axios.create({ adapter: vcrAdapter(cassette) })
+    await vcr.useCassette('global.yaml', (cassette) => client(cassette).get(server.url('/json')))
+    expect(addRequest).toHaveBeenCalledTimes(1)
+    await stop()
+    await vcr.useCassette('global.yaml', (cassette) => client(cassette).get(server.url('/json')), { recordMode: 'none' })
+    expect(addRequest).toHaveBeenCalledTimes(1)
+  })
+
+  it('http: one vcrjs agent stands in for each real agent, for every request of the adapter', async () => {
+    const { server } = await serve()
+    const own = new http.Agent({ keepAlive: false })
+    onTestFinished(() => own.destroy())
+    const adapter = vcrAdapter()
+    const send = (config: AxiosRequestConfig = {}) => axios.create({ adapter }).get(server.url('/json'), config)
+    const [first, second, withOwn, withOwnAgain] = [await send(), await send(), await send({ httpAgent: own }), await send({ httpAgent: own })]
+    expect(second.config.httpAgent).toBe(first.config.httpAgent)
+    expect(withOwnAgain.config.httpAgent).toBe(withOwn.config.httpAgent)
+    expect(withOwn.config.httpAgent).not.toBe(first.config.httpAgent)
+    // Each takes its real agent's keep-alive setting, so the client writes what it writes live.
+    expect([first.headers.connection, withOwn.headers.connection]).toEqual(['keep-alive', 'close'])
+  })
+
+  it('http: a proxy in the environment does not take the recording past the vcrjs agent', async () => {
+    const { server } = await serve()
+    // A proxy that is not there: a request sent to it fails at once.
+    const { server: gone, stop } = await serve()
+    await stop()
+    const proxy = gone.origin
+    vi.stubEnv('HTTP_PROXY', proxy)
+    vi.stubEnv('http_proxy', proxy)
+    vi.stubEnv('NO_PROXY', '')
+    vi.stubEnv('no_proxy', '')
+    onTestFinished(() => void vi.unstubAllEnvs())
+    const dir = await tempCassetteDir()
+    const recorded = await new VCR({ cassetteLibraryDir: dir }).useCassette('env-proxy.yaml', (cassette) =>
+      axios.create({ adapter: vcrAdapter(cassette) }).get(server.url('/json')),
+    )
+    expect(recorded.data).toEqual({ hello: 'world' })
+    expect(server.hits).toBe(1)
+    expect(await readFile(join(dir, 'env-proxy.yaml'), 'utf8')).toContain(`uri: ${server.url('/json')}`)
   })
 
   it("http: axios's proxy option is refused with a typed error naming the alternative", async () => {
