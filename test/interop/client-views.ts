@@ -26,6 +26,7 @@ export const INTEROP_CLIENTS: readonly InteropClient[] = [
   interop(globalFetchThroughGlobalDispatcher, []),
   interop(undiciRequestClient, ['content-encoding', 'content-length']),
   interop(axiosClient('http'), ['content-encoding']),
+  interop(axiosClient('fetch'), []),
   interop(gotPromise, ['content-encoding', 'content-length']),
 ]
 
