@@ -1,6 +1,7 @@
 import { on, once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import http, { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -11,6 +12,8 @@ import axios, { AxiosError, type AxiosHeaders, type AxiosRequestConfig, type Axi
 import { Agent, type Dispatcher } from 'undici'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
 import { defineConformanceSuite } from './conformance/suite.js'
+import { selfSignedCertificate } from './http/tls.js'
+import { startWireServer } from './http/wire-server.js'
 import { axiosClient } from './support/axios-clients.js'
 import { expectNoMatch } from './support/errors.js'
 import { PEERS, peerDir } from './support/peer-fixtures.js'
@@ -593,6 +596,30 @@ describe("vcrAdapter: the caller's own connection settings", () => {
     expect(recorded.data).toEqual({ hello: 'world' })
     expect(server.hits).toBe(1)
     expect(await readFile(join(dir, 'env-proxy.yaml'), 'utf8')).toContain(`uri: ${server.url('/json')}`)
+  })
+
+  it("https: an httpsAgent with the caller's CA makes the real TLS connection when recording; the replay needs no server", async () => {
+    const certificate = await selfSignedCertificate()
+    const server = await startWireServer(certificate)
+    const httpsAgent = new https.Agent({ ca: certificate.cert })
+    onTestFinished(() => httpsAgent.destroy())
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const get = (options?: CassetteOptions) =>
+      vcr.useCassette('tls.yaml', (cassette) => axios.create({ adapter: vcrAdapter(cassette), httpsAgent }).get(server.url('/counter')), options)
+    const recorded = await get()
+    await server.close()
+    const replayed = await get({ recordMode: 'none' })
+    expect(server.origin).toMatch(/^https:/)
+    expect([recorded.data, replayed.data]).toEqual([{ count: 1 }, { count: 1 }])
+    expect(server.hits).toBe(1)
+    expect(await readFile(join(dir, 'tls.yaml'), 'utf8')).toContain(`uri: ${server.url('/counter')}`)
+    // Without the CA, the real handshake fails as it does live.
+    const untrusted = await new VCR({ cassetteLibraryDir: dir }).useCassette('untrusted.yaml', async (cassette) => {
+      const other = await startWireServer(certificate)
+      return settled(axios.create({ adapter: vcrAdapter(cassette) }).get(other.url('/counter')))
+    })
+    expect(errorOf(untrusted).code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT')
   })
 
   it("http: axios's proxy option is refused with a typed error naming the alternative", async () => {
