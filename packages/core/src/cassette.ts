@@ -19,6 +19,7 @@ import type { NormalizedCassetteOptions } from './options.js'
 import type { RecordMode } from './record-mode.js'
 import { Request, type RequestInit } from './request.js'
 import { Response, type ResponseInit } from './response.js'
+import { scanBeforeSave, warnSecrets } from './secrets/save-scan.js'
 
 /** Performs the real request for the adapter; called only when the core decides the request goes to the network. */
 export type SendReal = () => Promise<Response | ResponseInit>
@@ -186,11 +187,14 @@ export class Cassette {
     const changed = this.#recorded.length > 0 || kept.length < this.#loaded.length || this.#staleCount > 0
     if (changed && (failure === undefined || recordOnException)) {
       const mine = [...kept, ...this.#recorded]
+      // What another writer merges in was scanned by that writer.
+      const findings = scanBeforeSave(this.path, mine, this.#options.secretScan)
       await this.#options.persister.saveCassette(this.path, interactionsToData(mine), this.#options.serializer, {
         loadedVersion: this.#stored.version,
         merge: (stored) =>
           mergeStored(stored, { path: this.path, mine, base: this.#stored.interactions, replacesUnreadable: this.recordMode === 'all' }),
       })
+      warnSecrets(this.path, findings)
     }
     if (unfinished > 0) {
       throw new CassetteSaveError(
@@ -263,6 +267,7 @@ export class Cassette {
       matchers: this.#options.matchers,
       interactions: this.#loaded,
       isPlayed: (id) => this.#index.isPlayed(id),
+      credentialNames: this.#options.credentialNames,
     })
     return new CannotOverwriteExistingCassetteError(message, { cassettePath: this.path, recordMode: this.recordMode, request: redacted, closest })
   }

@@ -1,4 +1,6 @@
 import type { Request } from './request.js'
+import { redactText } from './secrets/redact.js'
+import type { SecretFinding } from './secrets/scan.js'
 
 /**
  * Every error vcrjs raises is a `VcrError` with a stable `code`.
@@ -105,15 +107,29 @@ export class CassetteLoadError extends VcrError {
   constructor(cassettePath: string, problem: string, options?: ErrorOptions) {
     super(
       'VCR_CASSETTE_LOAD',
-      `Cannot load cassette ${cassettePath}: ${problem}. The file was left untouched; fix or delete it to record it anew.`,
+      `Cannot load cassette ${cassettePath}: ${redactText(problem)}. The file was left untouched; fix or delete it to record it anew.`,
       options,
     )
+    // A parser's error quotes the lines around the problem: the cassette's headers and bodies.
+    // Test runners print the cause, so it is cleaned too.
+    if (options?.cause instanceof Error) redactError(options.cause)
     this.name = 'CassetteLoadError'
     this.cassettePath = cassettePath
     mark(this, CASSETTE_LOAD)
   }
 }
 answerInstanceofByBrand(CassetteLoadError, CASSETTE_LOAD)
+
+function redactError(error: Error): void {
+  const message = redactText(error.message)
+  if (message === error.message) return
+  try {
+    if (typeof error.stack === 'string') error.stack = error.stack.replace(error.message, message)
+    error.message = message
+  } catch {
+    // A frozen error cannot be cleaned; the message of the CassetteLoadError itself is.
+  }
+}
 
 const CASSETTE_SAVE = brand('CassetteSaveError')
 
@@ -239,3 +255,39 @@ export class UnsupportedRequestError extends VcrError {
   }
 }
 answerInstanceofByBrand(UnsupportedRequestError, UNSUPPORTED_REQUEST)
+
+const SECRET_IN_CASSETTE = brand('SecretInCassetteError')
+
+/**
+ * `secretScan: 'error'` found a credential in a cassette about to be saved;
+ * nothing was written. Each finding names the interaction, where the
+ * credential sits, its kind and the option that keeps it out; never its value.
+ */
+export class SecretInCassetteError extends VcrError {
+  readonly cassettePath: string
+  readonly findings: readonly SecretFinding[]
+
+  constructor(cassettePath: string, findings: readonly SecretFinding[]) {
+    super('VCR_SECRET_IN_CASSETTE', secretMessage(cassettePath, findings, 'was not saved: the file was left as it was'))
+    this.name = 'SecretInCassetteError'
+    this.cassettePath = cassettePath
+    this.findings = findings
+    mark(this, SECRET_IN_CASSETTE)
+  }
+}
+answerInstanceofByBrand(SecretInCassetteError, SECRET_IN_CASSETTE)
+
+const FINDINGS_SHOWN = 10
+
+/** The text of `SecretInCassetteError` and of the `'warn'` warning: one line per finding and the ways out. */
+export function secretMessage(cassettePath: string, findings: readonly SecretFinding[], outcome: string): string {
+  const lines = [`Cassette ${cassettePath} ${outcome}; it would hold ${findings.length} credential(s):`]
+  for (const { interaction, location, kind, fix } of findings.slice(0, FINDINGS_SHOWN)) {
+    lines.push(`  - interactions[${interaction}] ${location}: ${kind}. Fix: ${fix}`)
+  }
+  if (findings.length > FINDINGS_SHOWN) lines.push(`  ... and ${findings.length - FINDINGS_SHOWN} more`)
+  lines.push(
+    "Add the option named above to the cassette's or the VCR's options and record again. A value that only looks like a credential: secretScan: 'warn' saves and warns, 'off' skips the scan.",
+  )
+  return lines.join('\n')
+}

@@ -1,5 +1,6 @@
 import { HttpHeaders } from './headers.js'
 import { Request } from './request.js'
+import { DEFAULT_FILTERED_HEADERS, DEFAULT_FILTERED_QUERY_PARAMETERS, FILTERED_PLACEHOLDER } from './secrets/defaults.js'
 
 /**
  * What replaces a filtered value: a string, `null` to remove it, or a
@@ -29,16 +30,29 @@ function replace(filter: CompiledFilter, name: string, value: string, request: R
   return typeof replacement === 'function' ? replacement(name, value, request) : replacement
 }
 
+const DEFAULT_FILTER: CompiledFilter = { replacement: FILTERED_PLACEHOLDER }
+
+/** `filterDefaults`: the credential names, any case, unless the user filters the same name their own way. */
+function withDefaults(filters: Map<string, CompiledFilter>, defaults: readonly string[], caseInsensitive: boolean): Lookup {
+  const names = new Set(defaults)
+  return (name) => filters.get(caseInsensitive ? name.toLowerCase() : name) ?? (names.has(name.toLowerCase()) ? DEFAULT_FILTER : undefined)
+}
+
+type Lookup = (name: string) => CompiledFilter | undefined
+
+function exact(filters: Map<string, CompiledFilter>, caseInsensitive: boolean): Lookup | null {
+  return filters.size === 0 ? null : (name) => filters.get(caseInsensitive ? name.toLowerCase() : name)
+}
+
 function filterPairs(
   pairs: Iterable<readonly [string, string]>,
-  filters: Map<string, CompiledFilter>,
-  caseInsensitive: boolean,
+  lookup: Lookup,
   request: Request,
 ): { pairs: [string, string][]; changed: boolean } {
   const out: [string, string][] = []
   let changed = false
   for (const [name, value] of pairs) {
-    const filter = filters.get(caseInsensitive ? name.toLowerCase() : name)
+    const filter = lookup(name)
     if (!filter) {
       out.push([name, value])
       continue
@@ -52,22 +66,26 @@ function filterPairs(
 
 /** The request filters of one cassette, compiled once. */
 export class RequestFilters {
-  readonly #headers: Map<string, CompiledFilter>
-  readonly #query: Map<string, CompiledFilter>
-  readonly #postData: Map<string, CompiledFilter>
+  readonly #headers: Lookup | null
+  readonly #query: Lookup | null
+  readonly #postData: Lookup | null
 
   constructor(options: {
     filterHeaders?: readonly FilterSpec[] | undefined
     filterQueryParameters?: readonly FilterSpec[] | undefined
     filterPostDataParameters?: readonly FilterSpec[] | undefined
+    filterDefaults?: boolean | undefined
   }) {
-    this.#headers = compile(options.filterHeaders, true)
-    this.#query = compile(options.filterQueryParameters, false)
-    this.#postData = compile(options.filterPostDataParameters, false)
+    const headers = compile(options.filterHeaders, true)
+    const query = compile(options.filterQueryParameters, false)
+    const defaults = options.filterDefaults ?? true
+    this.#headers = defaults ? withDefaults(headers, DEFAULT_FILTERED_HEADERS, true) : exact(headers, true)
+    this.#query = defaults ? withDefaults(query, DEFAULT_FILTERED_QUERY_PARAMETERS, false) : exact(query, false)
+    this.#postData = exact(compile(options.filterPostDataParameters, false), false)
   }
 
   get empty(): boolean {
-    return this.#headers.size === 0 && this.#query.size === 0 && this.#postData.size === 0
+    return this.#headers === null && this.#query === null && this.#postData === null
   }
 
   /** The request as it is matched and recorded: filtered headers, query and body, with a Content-Length that agrees. */
@@ -76,20 +94,20 @@ export class RequestFilters {
     let url = request.url
     let headers = request.headers
     let body = request.body
-    if (this.#query.size > 0) {
-      const filtered = filterPairs(request.query, this.#query, false, request)
+    if (this.#query !== null && request.query.length > 0) {
+      const filtered = filterPairs(request.query, this.#query, request)
       if (filtered.changed) {
         const parsed = new URL(request.url)
         parsed.search = new URLSearchParams(filtered.pairs).toString()
         url = parsed.href
       }
     }
-    if (this.#headers.size > 0) {
-      const filtered = filterPairs(request.headers, this.#headers, true, request)
+    if (this.#headers !== null) {
+      const filtered = filterPairs(request.headers, this.#headers, request)
       if (filtered.changed) headers = new HttpHeaders(filtered.pairs)
     }
-    if (this.#postData.size > 0 && body !== null) {
-      const filteredBody = this.#filterBody(request)
+    if (this.#postData !== null && body !== null) {
+      const filteredBody = this.#filterBody(request, this.#postData)
       if (filteredBody !== null) {
         body = filteredBody
         if (headers.has('content-length')) headers = new HttpHeaders(headers).set('Content-Length', String(body.length))
@@ -100,7 +118,7 @@ export class RequestFilters {
   }
 
   /** Filters a form or JSON body; null when the body is neither or nothing changed. */
-  #filterBody(request: Request): Buffer | null {
+  #filterBody(request: Request, lookup: Lookup): Buffer | null {
     const text = Buffer.from(request.body!).toString('utf8')
     const type = (request.headers.get('content-type') ?? '').toLowerCase()
     if (type.includes('json')) {
@@ -113,8 +131,7 @@ export class RequestFilters {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null
       const filtered = filterPairs(
         Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as const),
-        this.#postData,
-        false,
+        lookup,
         request,
       )
       if (!filtered.changed) return null
@@ -128,7 +145,7 @@ export class RequestFilters {
       return Buffer.from(JSON.stringify(out))
     }
     if (type.includes('application/x-www-form-urlencoded') || (type === '' && /^[^\s=&]+=[^\s]*$/.test(text))) {
-      const filtered = filterPairs(new URLSearchParams(text), this.#postData, false, request)
+      const filtered = filterPairs(new URLSearchParams(text), lookup, request)
       return filtered.changed ? Buffer.from(new URLSearchParams(filtered.pairs).toString()) : null
     }
     return null
@@ -137,15 +154,15 @@ export class RequestFilters {
 
 /** `filterResponseHeaders`: the same forms, applied to a response's headers (which vcrpy does not filter). */
 export class ResponseHeaderFilters {
-  readonly #filters: Map<string, CompiledFilter>
+  readonly #filters: Lookup | null
 
   constructor(specs: readonly FilterSpec[] | undefined) {
-    this.#filters = compile(specs, true)
+    this.#filters = exact(compile(specs, true), true)
   }
 
   apply(headers: HttpHeaders, request: Request): HttpHeaders {
-    if (this.#filters.size === 0) return headers
-    const filtered = filterPairs(headers, this.#filters, true, request)
+    if (this.#filters === null) return headers
+    const filtered = filterPairs(headers, this.#filters, request)
     return filtered.changed ? new HttpHeaders(filtered.pairs) : headers
   }
 }

@@ -17,7 +17,9 @@ export {
   type MatcherDefinition,
   type MatcherOptions,
 } from './matchers.js'
-export type { CassetteOptions, VcrOptions, BeforeRecordRequest, BeforeRecordResponse } from './options.js'
+export type { CassetteOptions, VcrOptions, BeforeRecordRequest, BeforeRecordResponse, SecretScan } from './options.js'
+export { findSecrets } from './secrets/detect.js'
+export { scanInteractions, type SecretFinding } from './secrets/scan.js'
 export type { FilterSpec, FilterReplacement } from './filters.js'
 export type { SensitiveData } from './sensitive-data.js'
 export type { Serializer, CassetteData } from './serializers/serializer.js'
@@ -36,4 +38,5 @@ export {
   UnusedInteractionsError,
   NoCassetteError,
   UnsupportedRequestError,
+  SecretInCassetteError,
 } from './errors.js'

@@ -1,6 +1,6 @@
 import { decodeCompressedResponse } from './decode-compressed.js'
 import type { NormalizedCassetteOptions } from './options.js'
-import { Request } from './request.js'
+import { Request, withoutUserinfo } from './request.js'
 import { Response } from './response.js'
 import { SensitiveDataFilter } from './sensitive-data.js'
 
@@ -15,9 +15,13 @@ export function isIgnored(request: Request, options: NormalizedCassetteOptions):
   return options.ignoredHosts.size > 0 && options.ignoredHosts.has(request.host.toLowerCase())
 }
 
-/** The live request as the cassette sees it; `null` when a hook says it is not to be recorded. */
+/**
+ * The live request as the cassette sees it; `null` when a hook says it is not to be recorded.
+ * URL userinfo never gets in: it is not part of an HTTP request (clients send it as an
+ * Authorization header, which `filterDefaults` filters), only a way to write credentials.
+ */
 export function requestForCassette(live: Request, options: NormalizedCassetteOptions): Request | null {
-  let request: Request | null = options.requestFilters.apply(live)
+  let request: Request | null = options.requestFilters.apply(withoutUserinfo(live))
   if (!options.sensitiveData.empty) request = SensitiveDataFilter.request(request, options.sensitiveData.hiding(live))
   for (const hook of options.beforeRecordRequest) {
     if (request === null) break

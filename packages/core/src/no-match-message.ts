@@ -4,6 +4,7 @@ import { matches, type ResolvedMatcher, runMatcher } from './matchers.js'
 import type { RecordMode } from './record-mode.js'
 import { redactedRequest } from './redacted-request.js'
 import type { Request } from './request.js'
+import { type CredentialNames, redactCredentials } from './secrets/redact.js'
 
 const CLOSEST_SHOWN = 3
 const REASON_LIMIT = 300
@@ -28,9 +29,11 @@ export function describeNoMatch(details: {
   matchers: readonly ResolvedMatcher[]
   interactions: readonly Interaction[]
   isPlayed: (id: number) => boolean
+  /** Whose values the message and the reasons must not show (matcher reasons quote headers and URLs). */
+  credentialNames?: CredentialNames
 }): NoMatch {
-  const { request, cassettePath, recordMode, matchers, interactions, isPlayed } = details
-  const closest = closestRequests(request, matchers, interactions, isPlayed)
+  const { request, cassettePath, recordMode, matchers, interactions, isPlayed, credentialNames } = details
+  const closest = closestRequests(request, matchers, interactions, isPlayed, credentialNames)
   const why =
     recordMode === 'none'
       ? "record mode 'none' never records"
@@ -68,22 +71,26 @@ function closestRequests(
   matchers: readonly ResolvedMatcher[],
   interactions: readonly Interaction[],
   isPlayed: (id: number) => boolean,
+  credentialNames: CredentialNames | undefined,
 ): ClosestRequest[] {
   // A key that decides alone is computed once for the request, not once per interaction.
   const keys = matchers.map((m) => (m.exact && m.key ? m.key(request) : undefined))
   const fails = (m: ResolvedMatcher, at: number, recorded: Request) => (keys[at] === undefined ? !matches(m, request, recorded) : m.key!(recorded) !== keys[at])
-  return interactions
+  const ranked = interactions
     .map((interaction, id) => ({ id, interaction, failures: matchers.filter((m, at) => fails(m, at, interaction.request)).length }))
     .sort((a, b) => a.failures - b.failures || a.id - b.id)
     .slice(0, CLOSEST_SHOWN)
-    .map(({ id, interaction }) => {
+  // Reasons quote both requests (`'...?api_key=k1' != '...?api_key=k2'`, the headers as JSON): their credentials are hidden.
+  const shown = [request, ...ranked.map(({ interaction }) => interaction.request)]
+  const redact = (reason: string) => redactCredentials(reason, shown, credentialNames)
+  return ranked.map(({ id, interaction }) => {
       const results = matchers.map((m) => runMatcher(m, request, interaction.request))
       return {
         request: redactedRequest(interaction.request),
         index: id,
         played: isPlayed(id),
         passed: results.filter((result) => result.passed).map((result) => result.name),
-        failed: results.filter((result) => !result.passed).map((result) => ({ name: result.name, reason: shorten(result.reason ?? 'no reason given') })),
+        failed: results.filter((result) => !result.passed).map((result) => ({ name: result.name, reason: shorten(redact(result.reason ?? 'no reason given')) })),
       }
     })
 }

@@ -5,6 +5,7 @@ import type { Persister } from './persisters/persister.js'
 import { assertRecordMode, type RecordMode } from './record-mode.js'
 import type { Request } from './request.js'
 import type { Response } from './response.js'
+import { type CredentialNames, DEFAULT_CREDENTIAL_NAMES } from './secrets/redact.js'
 import { type SensitiveData, SensitiveDataFilter } from './sensitive-data.js'
 import type { Serializer } from './serializers/serializer.js'
 
@@ -12,6 +13,9 @@ import type { Serializer } from './serializers/serializer.js'
 export type BeforeRecordRequest = (request: Request) => Request | null
 /** Rewrites a response before it is recorded; `null` skips recording the interaction. */
 export type BeforeRecordResponse = (response: Response, request: Request) => Response | null
+
+export const SECRET_SCAN_MODES = ['error', 'warn', 'off'] as const
+export type SecretScan = (typeof SECRET_SCAN_MODES)[number]
 
 /** Options that may be set on the VCR and overridden per cassette. Names are vcrpy's (and Ruby VCR's), in camelCase. */
 export interface CassetteOptions {
@@ -83,6 +87,26 @@ export interface CassetteOptions {
    * @example { filterResponseHeaders: ['set-cookie'] }
    */
   filterResponseHeaders?: readonly FilterSpec[]
+  /**
+   * Filter the standard credential request headers (Authorization, Proxy-Authorization, Cookie,
+   * X-Api-Key, ...) and query parameters (access_token, api_key, client_secret, ...) without
+   * configuration: each value is replaced by `<FILTERED>` before matching and recording, on top
+   * of `filterHeaders` and `filterQueryParameters` (which win for a name they list). The lists
+   * are in the README's "Secrets" section.
+   * @default true
+   * @example { filterDefaults: false }
+   */
+  filterDefaults?: boolean
+  /**
+   * Scan a cassette about to be saved for credentials of known formats (GitHub, AWS, OpenAI,
+   * Anthropic, Stripe live, Slack, Google API keys, JWTs, private keys, URL userinfo, Bearer and
+   * Basic credentials in headers). `'error'` refuses to save with `SecretInCassetteError`,
+   * leaving the file as it was; `'warn'` saves and emits one process warning
+   * (`VCR_SECRET_IN_CASSETTE`) per cassette; `'off'` skips the scan.
+   * @default 'error'
+   * @example { secretScan: 'warn' }
+   */
+  secretScan?: SecretScan
   /**
    * Ruby VCR's `filter_sensitive_data`: each secret is written as its placeholder everywhere
    * in the interaction, and the placeholder turned back into the live secret on playback.
@@ -182,6 +206,8 @@ const CASSETTE_OPTION_NAMES = [
   'filterQueryParameters',
   'filterPostDataParameters',
   'filterResponseHeaders',
+  'filterDefaults',
+  'secretScan',
   'sensitiveData',
   'beforeRecordRequest',
   'beforeRecordResponse',
@@ -210,6 +236,9 @@ export interface NormalizedCassetteOptions {
   readonly requestFilters: RequestFilters
   readonly responseHeaderFilters: ResponseHeaderFilters
   readonly sensitiveData: SensitiveDataFilter
+  readonly secretScan: SecretScan
+  /** Names whose values no message prints: the default credential names (even with `filterDefaults: false`) and the user's filters. */
+  readonly credentialNames: CredentialNames
   readonly beforeRecordRequest: readonly BeforeRecordRequest[]
   readonly beforeRecordResponse: readonly BeforeRecordResponse[]
   readonly decodeCompressedResponse: boolean
@@ -245,13 +274,17 @@ export function normalizeCassetteOptions(
       `Unknown serializer '${serializerName}'. Known serializers: ${[...registries.serializers.keys()].join(', ')}. Register your own with vcr.registerSerializer('${serializerName}', { serialize, deserialize }).`,
     )
   }
-  for (const name of ['allowPlaybackRepeats', 'decodeCompressedResponse', 'ignoreLocalhost', 'dropUnusedRequests', 'allowUnusedInteractions', 'recordOnException'] as const) {
+  for (const name of ['filterDefaults', 'allowPlaybackRepeats', 'decodeCompressedResponse', 'ignoreLocalhost', 'dropUnusedRequests', 'allowUnusedInteractions', 'recordOnException'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') throw new InvalidOptionError(name, `${name} must be true or false`)
   }
   for (const name of ['filterHeaders', 'filterQueryParameters', 'filterPostDataParameters', 'filterResponseHeaders', 'ignoreHosts'] as const) {
     if (options[name] !== undefined && !Array.isArray(options[name])) {
       throw new InvalidOptionError(name, `${name} must be an array, e.g. ${name}: ['authorization'] or [['authorization', 'REDACTED']]`)
     }
+  }
+  const secretScan = options.secretScan ?? 'error'
+  if (!SECRET_SCAN_MODES.includes(secretScan)) {
+    throw new InvalidOptionError('secretScan', `secretScan must be one of ${SECRET_SCAN_MODES.map((mode) => `'${mode}'`).join(', ')}; got ${JSON.stringify(secretScan)}`)
   }
   const interval = options.reRecordInterval
   if (interval !== undefined && !(typeof interval === 'number' && interval > 0)) {
@@ -270,6 +303,11 @@ export function normalizeCassetteOptions(
     requestFilters: new RequestFilters(options),
     responseHeaderFilters: new ResponseHeaderFilters(options.filterResponseHeaders),
     sensitiveData: new SensitiveDataFilter(options.sensitiveData),
+    secretScan,
+    credentialNames: {
+      headers: [...DEFAULT_CREDENTIAL_NAMES.headers, ...filterNames(options.filterHeaders)],
+      query: [...DEFAULT_CREDENTIAL_NAMES.query, ...filterNames(options.filterQueryParameters)],
+    },
     beforeRecordRequest: list(options.beforeRecordRequest, 'beforeRecordRequest'),
     beforeRecordResponse: list(options.beforeRecordResponse, 'beforeRecordResponse'),
     decodeCompressedResponse: options.decodeCompressedResponse ?? false,
@@ -287,6 +325,10 @@ function resolveMatchers(registry: MatcherRegistry, options: CassetteOptions): r
   if (options.additionalMatchers === undefined) return matchOn
   const additional = registry.resolve(options.additionalMatchers, 'additionalMatchers')
   return [...matchOn, ...additional.filter((matcher) => !matchOn.some((m) => m.name === matcher.name))]
+}
+
+function filterNames(specs: readonly FilterSpec[] | undefined): string[] {
+  return (specs ?? []).map((spec) => (typeof spec === 'string' ? spec : spec[0]))
 }
 
 function list<T>(value: T | readonly T[] | undefined, name: string): readonly T[] {

@@ -83,6 +83,13 @@ function parseUrl(url: string): URL {
   }
 }
 
+/** `request` with any `user:password@` cut out of its URL (the rest keeps its spelling). */
+export function withoutUserinfo(request: Request): Request {
+  if (!request.url.includes('@')) return request
+  const url = request.url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\\]*@/, '$1')
+  return url === request.url ? request : new Request({ method: request.method, url, headers: request.headers, body: request.body })
+}
+
 /** The URL with any `user:password@` removed. */
 export function redactUrl(url: string): string {
   try {
