@@ -64,6 +64,42 @@ function filterPairs(
   return { pairs: out, changed }
 }
 
+/**
+ * The URL with the filtered query parameters replaced or removed, and every
+ * other parameter left exactly as it was written (re-encoding the whole query
+ * would turn `%20` into `+` and change what `uri` matching and the cassette see).
+ */
+function filterQuery(request: Request, lookup: Lookup): string {
+  const { url } = request
+  const start = url.indexOf('?')
+  if (start === -1) return url
+  const hash = url.indexOf('#', start)
+  const end = hash === -1 ? url.length : hash
+  let changed = false
+  const pieces: string[] = []
+  for (const piece of url.slice(start + 1, end).split('&')) {
+    const equals = piece.indexOf('=')
+    const rawName = equals === -1 ? piece : piece.slice(0, equals)
+    const [[name, value] = ['', '']] = new URLSearchParams(piece)
+    const filter = piece === '' ? undefined : lookup(name)
+    const next = filter ? replace(filter, name, value, request) : value
+    if (!filter || next === value) {
+      pieces.push(piece)
+      continue
+    }
+    changed = true
+    if (next !== null) pieces.push(`${rawName}=${encodeQueryValue(next)}`)
+  }
+  if (!changed) return url
+  const query = pieces.join('&')
+  return `${url.slice(0, start)}${query === '' ? '' : `?${query}`}${url.slice(end)}`
+}
+
+/** Only what would change the query's meaning is encoded, so a placeholder reads as written: `api_key=<FILTERED>`. */
+function encodeQueryValue(value: string): string {
+  return value.replace(/[%&#+=\s]|[^\x21-\x7e]/gu, (c) => encodeURIComponent(c))
+}
+
 /** The request filters of one cassette, compiled once. */
 export class RequestFilters {
   readonly #headers: Lookup | null
@@ -94,14 +130,7 @@ export class RequestFilters {
     let url = request.url
     let headers = request.headers
     let body = request.body
-    if (this.#query !== null && request.query.length > 0) {
-      const filtered = filterPairs(request.query, this.#query, request)
-      if (filtered.changed) {
-        const parsed = new URL(request.url)
-        parsed.search = new URLSearchParams(filtered.pairs).toString()
-        url = parsed.href
-      }
-    }
+    if (this.#query !== null && request.query.length > 0) url = filterQuery(request, this.#query)
     if (this.#headers !== null) {
       const filtered = filterPairs(request.headers, this.#headers, request)
       if (filtered.changed) headers = new HttpHeaders(filtered.pairs)

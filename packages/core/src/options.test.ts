@@ -112,6 +112,8 @@ describe('sensitiveData', () => {
   it('writes placeholders instead of secrets everywhere and gives the client the live secrets on replay', async () => {
     const options = {
       cassetteLibraryDir: dir,
+      // Off, so that sensitiveData (not the default filter of Authorization and api_key) is what hides them.
+      filterDefaults: false,
       sensitiveData: {
         '<API_KEY>': 'key-123',
         '<TOKEN>': (request: Request) => request.headers.get('authorization')?.replace('Bearer ', ''),

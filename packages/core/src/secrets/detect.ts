@@ -1,4 +1,4 @@
-import { BASIC, BEARER, isPlaceholder, SECRET_PATTERNS } from './patterns.js'
+import { ANCHORS, BASIC, BEARER, isPlaceholder, SECRET_PATTERNS } from './patterns.js'
 
 /** One credential found in a text: its kind and where it sits (`text.slice(start, end)` is the credential). */
 export interface SecretSpan {
@@ -26,6 +26,7 @@ export function findSecretsInHeader(value: string): SecretSpan[] {
 }
 
 function find(text: string, inHeader: boolean): SecretSpan[] {
+  if (!ANCHORS.test(text)) return []
   const found: SecretSpan[] = []
   for (const { kind, regex, confirm } of SECRET_PATTERNS) {
     regex.lastIndex = 0
