@@ -4,6 +4,8 @@ import { findSecretsInHeader } from './detect.js'
 import { SPELLINGS, spell } from './spellings.js'
 
 const REDACTED = '<redacted>'
+/** In a message, a header or parameter named like a credential is hidden too, listed or not: hiding a harmless value costs nothing. */
+const CREDENTIAL_LIKE_NAME = /auth|token|secret|passw|key|session|cookie|credential|signature/i
 /** Shorter values are not hunted through a message: replacing every `ab` would make it unreadable. */
 const SHORTEST_HUNTED = 4
 
@@ -19,8 +21,8 @@ export const DEFAULT_CREDENTIAL_NAMES: CredentialNames = { headers: DEFAULT_FILT
  * A message about `requests` (the no-match error, a debug line) with no
  * credential of theirs left in it, however the message quotes them (a URL, a
  * matcher's `'a' != 'b'`, a JSON list of headers): every spelling of the
- * values of credential headers and query parameters (named in `names`, or
- * holding a Bearer/Basic credential) and of URL userinfo is replaced by
+ * values of credential headers and query parameters (named in `names`, named
+ * like a credential, or holding a Bearer/Basic credential) and of URL userinfo is replaced by
  * `<redacted>`, then whatever `redactText` still finds.
  */
 export function redactCredentials(text: string, requests: readonly Request[], names: CredentialNames = DEFAULT_CREDENTIAL_NAMES): string {
@@ -30,10 +32,10 @@ export function redactCredentials(text: string, requests: readonly Request[], na
   for (const request of requests) {
     for (const [name, value] of request.headers) {
       const hits = findSecretsInHeader(value)
-      if (headerNames.has(name.toLowerCase())) values.add(value)
+      if (headerNames.has(name.toLowerCase()) || CREDENTIAL_LIKE_NAME.test(name)) values.add(value)
       for (const hit of hits) values.add(value.slice(hit.start, hit.end))
     }
-    for (const [name, value] of request.query) if (queryNames.has(name.toLowerCase())) values.add(value)
+    for (const [name, value] of request.query) if (queryNames.has(name.toLowerCase()) || CREDENTIAL_LIKE_NAME.test(name)) values.add(value)
     const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\\]*)@/.exec(request.url)?.[1]
     if (userinfo !== undefined) {
       values.add(userinfo)
@@ -45,7 +47,14 @@ export function redactCredentials(text: string, requests: readonly Request[], na
     if (value.length < SHORTEST_HUNTED) continue
     for (const spelling of SPELLINGS) spellings.add(spell(value, spelling))
   }
-  return redactText(replaceEvery(text, [...spellings]))
+  return sayWhenHiddenValuesDiffer(redactText(replaceEvery(text, [...spellings])))
+}
+
+/** A matcher's `a != b` whose two sides differed only in hidden values now reads `x != x`: say so. */
+function sayWhenHiddenValuesDiffer(text: string): string {
+  return text.replace(/^(.*?: )(.+) != (.+)$/gm, (line, _head: string, left: string, right: string) =>
+    left === right && left.includes(REDACTED) ? `${line} (the two differ in a value hidden here)` : line,
+  )
 }
 
 /**

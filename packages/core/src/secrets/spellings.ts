@@ -36,7 +36,11 @@ const PATH_SET = /[\u0000-\u0020"#<>?`{}\u007f-\u{10ffff}]/gu
 
 /** Percent-encodes what `set` matches as UTF-8; a lone surrogate (not encodable) as U+FFFD, as the URL parser does. */
 function percentEncode(value: string, set: RegExp): string {
-  return value.replace(set, (c) => encodeURIComponent(isLoneSurrogate(c) ? '\ufffd' : c))
+  return value.replace(set, (c) => {
+    let out = ''
+    for (const byte of Buffer.from(isLoneSurrogate(c) ? '\ufffd' : c, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+    return out
+  })
 }
 
 function isLoneSurrogate(c: string): boolean {
