@@ -52,9 +52,11 @@ export function redactCredentials(text: string, requests: readonly Request[], na
 
 /** A matcher's `a != b` whose two sides differed only in hidden values now reads `x != x`: say so. */
 function sayWhenHiddenValuesDiffer(text: string): string {
-  return text.replace(/^(.*?: )(.+) != (.+)$/gm, (line, _head: string, left: string, right: string) =>
-    left === right && left.includes(REDACTED) ? `${line} (the two differ in a value hidden here)` : line,
-  )
+  return text.replace(/^.* != .*$/gm, (line) => {
+    const at = line.lastIndexOf(' != ')
+    const right = line.slice(at + 4)
+    return right.includes(REDACTED) && line.slice(0, at).endsWith(right) ? `${line} (the two differ in a value hidden here)` : line
+  })
 }
 
 /**

@@ -59,7 +59,10 @@ describe("secretScan: 'error' (the default)", () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     const error = await vcr
       .useCassette('h.yaml', (c) => send(c, { method: 'GET', url: 'http://h.test/', headers: { 'X-Upstream-Authorization': 'Bearer abc123def456' } }))
-      .catch((e: unknown) => e as SecretInCassetteError)
+      .then(
+        () => expect.fail('the save should have been refused'),
+        (e: unknown) => e as SecretInCassetteError,
+      )
     expect(error.findings).toEqual([
       { interaction: 0, location: 'request header X-Upstream-Authorization', kind: 'bearer credential', fix: "filterHeaders: ['x-upstream-authorization']" },
     ])
@@ -114,7 +117,10 @@ describe('what is scanned', () => {
     const before = await readFile(path)
     const error = await vcr
       .useCassette('old.yaml', (c) => send(c, { method: 'GET', url: 'http://h.test/new' }), { secretScan: 'error' })
-      .catch((e: unknown) => e as SecretInCassetteError)
+      .then(
+        () => expect.fail('the save should have been refused'),
+        (e: unknown) => e as SecretInCassetteError,
+      )
     expect(error.findings.map((finding) => finding.interaction)).toEqual([0])
     expect(Buffer.compare(await readFile(path), before)).toBe(0)
   })
