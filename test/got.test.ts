@@ -371,3 +371,30 @@ describe('got: vcrHooks options', () => {
     expect(() => vcrHooks({ allowHttpWithoutCassette: false } as unknown as Cassette)).toThrow(/takes a Cassette .* pass options second/)
   })
 })
+
+describe('got: URL userinfo', () => {
+  it('user:password@ in the URL never reaches the cassette, and the request replays', async () => {
+    const server = await startTestServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const client = got.extend({ hooks: vcrHooks(), throwHttpErrors: false })
+    const url = server.url('/json?x=1').replace('http://', 'http://alice:pa55-w0rd@')
+    let live: string
+    try {
+      live = await vcr.useCassette('userinfo.yaml', async () => (await client(url)).body)
+    } finally {
+      await server.close()
+    }
+    expect(live).toBe(JSON_BODY)
+    const replayed = await vcr.useCassette('userinfo.yaml', async () => (await client(url)).body, { recordMode: 'none' })
+    expect(replayed).toBe(live)
+    expect(server.hits).toBe(1)
+    const file = await readFile(join(dir, 'userinfo.yaml'), 'utf8')
+    expect(file).toContain(`uri: ${server.url('/json?x=1')}`)
+    // got sent the credentials as an Authorization header, which the default filters replace.
+    expect(file).toMatch(/authorization:\n\s+- '<FILTERED>'/i)
+    expect(file).not.toContain('alice')
+    expect(file).not.toContain('pa55-w0rd')
+    expect(file).not.toContain(Buffer.from('alice:pa55-w0rd').toString('base64'))
+  })
+})

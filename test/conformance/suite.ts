@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type Cassette, type CassetteOptions, VCR } from '@vcrjs/core'
+import { type Cassette, type CassetteOptions, SecretInCassetteError, VCR } from '@vcrjs/core'
 import { describe, expect, it } from 'vitest'
 import { expectNoMatch } from '../support/errors.js'
 import { decodedBody, PEERS, peerDir, readPeerSidecar } from '../support/peer-fixtures.js'
@@ -263,6 +263,75 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         }
         expect(file).toContain('<LOGIN_TOKEN>')
         expect(file).toContain('lang=en')
+      })
+
+      it('sensitiveData hides every spelling of a secret (URL path and query, header, JSON bodies both ways) and replay gives it back', async () => {
+        const secret = `p@ss w!rd"\\'+&/é`
+        const spellings = {
+          raw: secret,
+          uriComponent: encodeURIComponent(secret),
+          form: new URLSearchParams({ pw: secret }).toString().slice('pw='.length),
+          json: JSON.stringify(secret).slice(1, -1),
+        }
+        const request: ScenarioRequest = {
+          method: 'POST',
+          path: `/secret/${spellings.uriComponent}?pw=${spellings.form}&lang=en`,
+          headers: { 'content-type': 'application/json', 'x-secret': spellings.uriComponent },
+          body: JSON.stringify({ pw: secret }),
+        }
+        const { live, file } = await recordThenReplay([request], { sensitiveData: { '<PW>': secret } })
+        expect(JSON.parse(live[0]!.body.toString('utf8'))).toEqual({ fromQuery: secret, fromHeader: secret, fromBody: secret, fromPath: secret })
+        for (const [name, spelling] of Object.entries(spellings)) expect(file.includes(spelling), `the cassette holds the ${name} spelling`).toBe(false)
+        expect(file).not.toMatch(/w!rd|w%21rd/)
+        expect(file).toContain('<PW>')
+        expect(file).toContain('lang=en')
+      })
+
+      it('default filters: credential headers and query parameters are stored as <FILTERED>, and a run with other credentials replays', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir, matchOn: ['method', 'uri', 'headers'] })
+        const request = (token: string) => ({
+          url: server.url(`/json?access_token=${token}&page=1`),
+          headers: { authorization: `Bearer ${token}`, 'x-api-key': token, accept: 'application/json' },
+        })
+        try {
+          await vcr.useCassette('defaults.yaml', (cassette) => client.send(request('first-credential-1'), cassette))
+        } finally {
+          await server.close()
+        }
+        const replayed = await vcr.useCassette('defaults.yaml', (cassette) => client.send(request('second-credential-2'), cassette), { recordMode: 'none' })
+        expect(replayed.body.toString()).toBe(JSON_BODY)
+        expect(server.hits).toBe(1)
+        const file = await readFile(join(dir, 'defaults.yaml'), 'utf8')
+        expect(file).not.toContain('first-credential-1')
+        expect(file).toContain('access_token=<FILTERED>&page=1')
+        expect(file.match(/- '<FILTERED>'/g)).toHaveLength(2)
+      })
+
+      it('a credential of a known format the filters missed refuses the save; the old cassette is kept byte for byte', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'new_episodes' })
+        const token = ['ghp', '_', 'R2d2C3poBb8Luke0Leia1Han2Solo3Chewy4'].join('')
+        try {
+          await vcr.useCassette('scan.yaml', (cassette) => client.send({ url: server.url('/json') }, cassette))
+          const before = await readFile(join(dir, 'scan.yaml'))
+          const error = await vcr
+            .useCassette('scan.yaml', (cassette) => client.send({ url: server.url('/text'), headers: { 'x-github-token': token } }, cassette))
+            .then(
+              () => expect.fail('the save should have been refused'),
+              (e: unknown) => e as SecretInCassetteError,
+            )
+          expect(error).toBeInstanceOf(SecretInCassetteError)
+          expect(error.findings).toEqual([
+            { interaction: 1, location: expect.stringMatching(/^request header x-github-token$/i), kind: 'GitHub token', fix: "filterHeaders: ['x-github-token']" },
+          ])
+          expect(error.message).not.toContain(token)
+          expect(Buffer.compare(await readFile(join(dir, 'scan.yaml')), before)).toBe(0)
+        } finally {
+          await server.close()
+        }
       })
 
       it('decodeCompressedResponse stores a readable body that the client replays as uncompressed', async () => {

@@ -21,6 +21,9 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
  * - `* /echo`: JSON with the method, path, query, headers and the body (base64)
  * - `GET /slow?ms=...`: answers after a delay (for aborts and timeouts)
  * - `POST /login`: `{"token": LOGIN_TOKEN}`, echoing nothing of the request (for secret filtering)
+ * - `* /secret/...`: JSON of the `pw` query parameter, the `X-Secret` header (percent-decoded),
+ *   the `pw` field of a JSON body and the last path segment (decoded), and an `X-Secret-Echo`
+ *   header with the query value percent-encoded: one secret sent and echoed in every spelling
  */
 export interface TestServer {
   /** `http://127.0.0.1:<port>` */
@@ -135,6 +138,20 @@ function route(req: IncomingMessage, res: ServerResponse, body: Buffer, nextCoun
   }
   if (path === '/login') {
     return send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify({ token: LOGIN_TOKEN, user: 'alice' }))
+  }
+  if (path.startsWith('/secret/')) {
+    const echoed = {
+      fromQuery: url.searchParams.get('pw'),
+      fromHeader: decodeURIComponent(String(req.headers['x-secret'] ?? '')),
+      fromBody: body.length > 0 ? (JSON.parse(body.toString('utf8')) as { pw?: string }).pw : null,
+      fromPath: decodeURIComponent(path.slice('/secret/'.length)),
+    }
+    return send(
+      res,
+      200,
+      { 'Content-Type': 'application/json; charset=utf-8', 'X-Secret-Echo': encodeURIComponent(echoed.fromQuery ?? '') },
+      JSON.stringify(echoed),
+    )
   }
   if (path === '/slow') {
     const timer = setTimeout(() => send(res, 200, { 'Content-Type': 'text/plain' }, 'slow'), Number(url.searchParams.get('ms') ?? 1000))
