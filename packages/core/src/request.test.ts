@@ -31,6 +31,11 @@ describe('Request', () => {
     expect(redactUrl('http://h.test/')).toBe('http://h.test/')
   })
 
+  it('names itself without the values of credential query parameters, the rest spelled as it was', () => {
+    const request = new Request({ method: 'GET', url: 'https://h.test/p?q=a%20b&access_token=tok-1234&my_api_key=k-5678&page=2#top' })
+    expect(String(request)).toBe('GET https://h.test/p?q=a%20b&access_token=<redacted>&my_api_key=<redacted>&page=2#top')
+  })
+
   it('refuses URLs it cannot record, saying what it got', () => {
     expect(() => new Request({ method: 'GET', url: '/relative' })).toThrow(/absolute http\(s\) URL; got "\/relative"/)
     expect(() => new Request({ method: 'GET', url: 'ftp://h/file' })).toThrow(/http and https requests only; got ftp:/)

@@ -1,5 +1,6 @@
 import { type BodyInput, toBytes } from './body.js'
 import { HttpHeaders, type HeadersInput } from './headers.js'
+import { urlForMessage } from './secrets/redact.js'
 
 export const DEFAULT_PORTS = { http: 80, https: 443 } as const
 
@@ -69,9 +70,9 @@ export class Request {
     return this.protocol
   }
 
-  /** `GET https://host/path`, credentials removed: safe for messages and logs. */
+  /** `GET https://host/path`, credentials removed (userinfo, and the values of credential query parameters): safe for messages and logs. */
   toString(): string {
-    return `${this.method} ${redactUrl(this.url)}`
+    return `${this.method} ${urlForMessage(this.url)}`
   }
 }
 

@@ -125,3 +125,21 @@ version: 1
     for (const text of [message, cause.message, String(cause.stack), String(stack)]) expectNoCredential(text)
   })
 })
+
+describe('no credential in the other errors that name requests', () => {
+  it('NoCassetteError and UnusedInteractionsError', async () => {
+    const noCassette = await handleRequest({
+      request: new Request({ method: 'GET', url: `http://${LIVE.userinfo}@h.test/?api_key=${LIVE.apiKey}` }),
+      sendReal: async () => new Response({ status: 200 }),
+      allowHttpWithoutCassette: false,
+    }).catch((e: unknown) => e as Error)
+    expect(noCassette.message).toContain('api_key=<redacted>')
+    expectNoCredential(noCassette.message)
+    await writeRecorded('u.yaml')
+    const unused = await new VCR({ cassetteLibraryDir: dir })
+      .useCassette('u.yaml', async () => {}, { allowUnusedInteractions: false })
+      .catch((e: unknown) => e as Error)
+    expect(unused.message).toContain('GET http://h.test/data?api_key=<redacted>&page=1')
+    expectNoCredential(unused.message)
+  })
+})

@@ -60,6 +60,33 @@ function sayWhenHiddenValuesDiffer(text: string): string {
 }
 
 /**
+ * A URL as messages show it: no userinfo, and the values of credential
+ * query parameters (the defaults, or named like one) as `<redacted>`; the rest
+ * keeps its spelling.
+ */
+export function urlForMessage(url: string): string {
+  let out = url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\\]*@/, '$1')
+  const start = out.indexOf('?')
+  if (start === -1) return out
+  const hash = out.indexOf('#', start)
+  const end = hash === -1 ? out.length : hash
+  const query = out
+    .slice(start + 1, end)
+    .split('&')
+    .map((piece) => {
+      const equals = piece.indexOf('=')
+      if (equals === -1) return piece
+      const name = decode(piece.slice(0, equals).replaceAll('+', ' ')).toLowerCase()
+      return QUERY_CREDENTIALS.has(name) || CREDENTIAL_LIKE_NAME.test(name) ? `${piece.slice(0, equals)}=${REDACTED}` : piece
+    })
+    .join('&')
+  out = `${out.slice(0, start + 1)}${query}${out.slice(end)}`
+  return out
+}
+
+const QUERY_CREDENTIALS = new Set(DEFAULT_FILTERED_QUERY_PARAMETERS.map((name) => name.toLowerCase()))
+
+/**
  * Any text with no recognisable credential left: URL userinfo, known token
  * formats, Bearer/Basic credentials, and the source lines a parser quotes
  * around an error (js-yaml's `  6 | - Bearer ...` snippet), which are the
