@@ -132,13 +132,19 @@ describe('no credential in the other errors that name requests', () => {
       request: new Request({ method: 'GET', url: `http://${LIVE.userinfo}@h.test/?api_key=${LIVE.apiKey}` }),
       sendReal: async () => new Response({ status: 200 }),
       allowHttpWithoutCassette: false,
-    }).catch((e: unknown) => e as Error)
+    }).then(
+      () => expect.fail('expected NoCassetteError'),
+      (e: unknown) => e as Error,
+    )
     expect(noCassette.message).toContain('api_key=<redacted>')
     expectNoCredential(noCassette.message)
     await writeRecorded('u.yaml')
     const unused = await new VCR({ cassetteLibraryDir: dir })
       .useCassette('u.yaml', async () => {}, { allowUnusedInteractions: false })
-      .catch((e: unknown) => e as Error)
+      .then(
+        () => expect.fail('expected UnusedInteractionsError'),
+        (e: unknown) => e as Error,
+      )
     expect(unused.message).toContain('GET http://h.test/data?api_key=<redacted>&page=1')
     expectNoCredential(unused.message)
   })
