@@ -51,6 +51,8 @@ function filterPairs(
 ): { pairs: [string, string][]; changed: boolean } {
   const out: [string, string][] = []
   let changed = false
+  // With filterDefaults every request passes here, replays included: nothing is built when no name is filtered.
+  if (!someFiltered(pairs, lookup)) return { pairs: out, changed }
   for (const [name, value] of pairs) {
     const filter = lookup(name)
     if (!filter) {
@@ -62,6 +64,11 @@ function filterPairs(
     if (next !== null) out.push([name, next])
   }
   return { pairs: out, changed }
+}
+
+function someFiltered(pairs: Iterable<readonly [string, string]>, lookup: Lookup): boolean {
+  for (const [name] of pairs) if (lookup(name)) return true
+  return false
 }
 
 /**
