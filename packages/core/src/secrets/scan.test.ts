@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { Request } from '../request.js'
 import { Response } from '../response.js'
@@ -46,6 +47,14 @@ describe('scanInteractions', () => {
   it('reports a credential repeated in one place once', () => {
     const findings = scanInteractions([interaction({ method: 'GET', url: 'http://h.test/' }, { status: 200, body: `${FAKE.google} ${FAKE.google}` })])
     expect(findings).toHaveLength(1)
+  })
+
+  it('reads a compressed body decoded, and says to store it decoded so sensitiveData can replace the credential', () => {
+    const body = gzipSync(JSON.stringify({ token: FAKE.github[1] }))
+    const findings = scanInteractions([interaction({ method: 'GET', url: 'http://h.test/' }, { status: 200, headers: [['Content-Encoding', 'gzip']], body })])
+    expect(findings).toEqual([
+      { interaction: 0, location: 'response body', kind: 'GitHub token', fix: expect.stringMatching(/^decodeCompressedResponse: true, sensitiveData: \{ '<GITHUB_TOKEN>'/) },
+    ])
   })
 
   it('reads binary bodies too, and finds nothing in a clean cassette', () => {

@@ -1,3 +1,4 @@
+import { decodeCompressedResponse } from '../decode-compressed.js'
 import type { Interaction } from '../interaction.js'
 import { findSecrets, findSecretsInHeader, type SecretSpan } from './detect.js'
 import { ANCHORS } from './patterns.js'
@@ -22,7 +23,9 @@ export interface SecretFinding {
 export function scanInteractions(interactions: readonly Interaction[]): SecretFinding[] {
   const findings: SecretFinding[] = []
   interactions.forEach(({ request, response }, index) => {
-    const responseText = latin1(response.body)
+    // A compressed body (as fetch asks for by default) is read decoded: gzip would hide any token.
+    const compressed = response.headers.has('content-encoding')
+    const responseText = latin1((compressed ? decodeCompressedResponse(response) : response).body)
     if (!mayHoldSecrets(request, responseText, response.headers)) return
     const report = (location: string, hits: readonly SecretSpan[], fix: (hit: SecretSpan) => string) => {
       if (hits.length === 0) return
@@ -44,7 +47,9 @@ export function scanInteractions(interactions: readonly Interaction[]): SecretFi
     for (const [name, value] of response.headers) {
       report(`response header ${name}`, findSecretsInHeader(value), () => `filterResponseHeaders: ['${name.toLowerCase()}']`)
     }
-    report('response body', findSecrets(responseText), sensitiveDataFix)
+    report('response body', findSecrets(responseText), (hit) =>
+      compressed ? `decodeCompressedResponse: true, ${sensitiveDataFix(hit)}` : sensitiveDataFix(hit),
+    )
   })
   return findings
 }
