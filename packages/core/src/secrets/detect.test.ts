@@ -97,7 +97,15 @@ describe('findSecretsInHeader', () => {
   it('takes any Bearer or Basic credential in a header value, unless it is a placeholder', () => {
     expect(findSecretsInHeader('Bearer abcdef').map((hit) => hit.kind)).toEqual(['bearer credential'])
     expect(findSecretsInHeader(`Basic ${Buffer.from('alice:pw12').toString('base64')}`).map((hit) => hit.kind)).toEqual(['basic credential'])
-    for (const placeholder of ['Bearer <TOKEN>', 'Bearer REDACTED', 'Bearer xxxxxxxx', 'Bearer ${TOKEN}', '<FILTERED>']) {
+    for (const placeholder of [
+      'Bearer <TOKEN>',
+      'Bearer REDACTED',
+      'Bearer xxxxxxxx',
+      'Bearer ${TOKEN}',
+      '<FILTERED>',
+      'Bearer realm="api", error="invalid_token"',
+      'Basic realm="Restricted", charset="UTF-8"',
+    ]) {
       expect(findSecretsInHeader(placeholder), placeholder).toEqual([])
     }
   })

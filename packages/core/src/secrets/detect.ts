@@ -56,8 +56,9 @@ function find(text: string, inHeader: boolean): SecretSpan[] {
   return kept
 }
 
+/** `WWW-Authenticate: Bearer realm="api", error="invalid_token"` names parameters, not a token. */
 function isCredential(value: string): boolean {
-  return !isPlaceholder(value)
+  return !isPlaceholder(value) && !/^[A-Za-z_-]+=$/.test(value)
 }
 
 /** In prose, "Bearer tokens" is not a credential: a token there must be long enough and hold a digit. */
