@@ -84,15 +84,15 @@ function closestRequests(
   const shown = [request, ...ranked.map(({ interaction }) => interaction.request)]
   const redact = (reason: string) => redactCredentials(reason, shown, credentialNames)
   return ranked.map(({ id, interaction }) => {
-      const results = matchers.map((m) => runMatcher(m, request, interaction.request))
-      return {
-        request: redactedRequest(interaction.request),
-        index: id,
-        played: isPlayed(id),
-        passed: results.filter((result) => result.passed).map((result) => result.name),
-        failed: results.filter((result) => !result.passed).map((result) => ({ name: result.name, reason: shorten(redact(result.reason ?? 'no reason given')) })),
-      }
-    })
+    const results = matchers.map((m) => runMatcher(m, request, interaction.request))
+    return {
+      request: redactedRequest(interaction.request),
+      index: id,
+      played: isPlayed(id),
+      passed: results.filter((result) => result.passed).map((result) => result.name),
+      failed: results.filter((result) => !result.passed).map((result) => ({ name: result.name, reason: shorten(redact(result.reason ?? 'no reason given')) })),
+    }
+  })
 }
 
 function shorten(reason: string): string {

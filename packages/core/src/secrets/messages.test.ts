@@ -88,7 +88,10 @@ describe('no credential in the no-match error', () => {
       expect(message).toMatch(/matcher failed: (uri|url|headers|query)/)
       expect(message).toContain('<redacted>')
       expect(message).toContain('page=2')
-      if (matchOn.includes('headers')) expect(message).toContain('the two differ in a value hidden here')
+      // The same for the fields the error carries.
+      const { request, closest } = error as CannotOverwriteExistingCassetteError
+      expectNoCredential(JSON.stringify({ url: request?.url, headers: request?.headers.entries(), closest: closest.map((c) => ({ ...c, request: [c.request.url, c.request.headers.entries()] })) }))
+      if (matchOn.includes('headers')) expect(message).toMatch(/\(values differ\)|the two differ in a value hidden here/)
       expectNoCredential(message)
     })
   }
@@ -147,5 +150,20 @@ describe('no credential in the other errors that name requests', () => {
       )
     expect(unused.message).toContain('GET http://h.test/data?api_key=<redacted>&page=1')
     expectNoCredential(unused.message)
+  })
+})
+
+describe('a reason whose two sides differ only in hidden values', () => {
+  it('says so instead of showing x != x', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir, filterDefaults: false, matchOn: ['method', 'query'] })
+    await vcr.useCassette('q.yaml', (c) => send(c, { method: 'GET', url: `http://h.test/?api_key=${RECORDED.apiKey}` }))
+    const { message } = (await vcr
+      .useCassette('q.yaml', (c) => send(c, { method: 'GET', url: `http://h.test/?api_key=${LIVE.apiKey}` }))
+      .then(
+        () => expect.fail('expected no match'),
+        (e: unknown) => e as Error,
+      )) as Error
+    expect(message).toMatch(/matcher failed: query: .*<redacted>.* \(the two differ in a value hidden here\)/)
+    expectNoCredential(message)
   })
 })

@@ -5,7 +5,7 @@ import { SPELLINGS, spell } from './spellings.js'
 
 const REDACTED = '<redacted>'
 /** In a message, a header or parameter named like a credential is hidden too, listed or not: hiding a harmless value costs nothing. */
-const CREDENTIAL_LIKE_NAME = /auth|token|secret|passw|key|session|cookie|credential|signature/i
+export const CREDENTIAL_LIKE_NAME = /auth|token|secret|passw|key|session|cookie|credential|signature/i
 /** Shorter values are not hunted through a message: replacing every `ab` would make it unreadable. */
 const SHORTEST_HUNTED = 4
 
