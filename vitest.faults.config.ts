@@ -4,7 +4,7 @@ import base from './vitest.config.js'
 // `pnpm test:faults`: the fault-injection suite (test/faults/): killed
 // writers, a full disk and a read-only folder (tmpfs mounts: it must run as
 // root, as CI does), two processes writing one cassette, hostile input,
-// prototype-named headers through every client. The main config excludes it.
+// prototype-named headers and every spelling of a secret through every client. The main config excludes it.
 export default defineConfig({
   ...base,
   test: {
