@@ -39,12 +39,13 @@ export function redactCredentials(text: string, requests: readonly Request[], na
     const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\\]*)@/.exec(request.url)?.[1]
     if (userinfo !== undefined) {
       values.add(userinfo)
-      for (const part of userinfo.split(':')) values.add(decode(part))
+      for (const part of userinfo.split(':')) values.add(part).add(decode(part))
     }
   }
   const spellings = new Set<string>()
   for (const value of values) {
-    if (value.length < SHORTEST_HUNTED) continue
+    // A placeholder (`<FILTERED>`) is no secret, and shows the filter did its work.
+    if (value.length < SHORTEST_HUNTED || /^<[^<>]*>$/.test(value)) continue
     for (const spelling of SPELLINGS) spellings.add(spell(value, spelling))
   }
   return sayWhenHiddenValuesDiffer(redactText(replaceEvery(text, [...spellings])))
