@@ -15,54 +15,66 @@ export interface CapturedBody {
  * the cassette save it); the chunks a slow client has not read yet are the
  * ones kept anyway.
  *
- * `onComplete` runs once the body ended whole; the client's last read waits
- * for it, so a client that has read its body knows the interaction is in the
- * cassette, and an error `onComplete` throws (a `beforeRecordResponse` hook)
- * fails that read. A body that fails or is cancelled never reaches `onComplete`.
+ * `onComplete` runs once the body is whole, before the client is handed its
+ * last chunk when the length was declared (a client that counts
+ * Content-Length bytes is done at that chunk), else before the client learns
+ * the body ended. So a client that has its whole body knows the interaction
+ * is in the cassette, and an error `onComplete` throws (a
+ * `beforeRecordResponse` hook) fails the client's read. A body that fails or
+ * is cancelled never reaches `onComplete`.
  */
 export class BodyCapture implements AsyncIterable<Uint8Array> {
   readonly #source: AsyncIterable<Uint8Array | string>
+  readonly #onComplete: (body: CapturedBody) => void
   readonly #chunks: Buffer[] = []
   readonly #timing: ResponseChunk[] = []
   #state: 'reading' | 'ended' | 'failed' | 'cancelled' = 'reading'
-  #failure: unknown
+  #failure: { error: unknown } | undefined
   #wake: (() => void) | undefined
-  /** Settles when the body is over: stored (or refused by `onComplete`), failed or cancelled. Never rejects. */
+  /** Settles when the real body is over: stored (or refused by `onComplete`), failed or cancelled. Never rejects. */
   readonly settled: Promise<void>
-  readonly #completion: Promise<void>
 
-  constructor(source: AsyncIterable<Uint8Array | string>, onComplete: (body: CapturedBody) => void) {
+  /** @param expectedLength the declared Content-Length of a response that has a body */
+  constructor(source: AsyncIterable<Uint8Array | string>, expectedLength: number | undefined, onComplete: (body: CapturedBody) => void) {
     this.#source = source
-    this.#completion = this.#pump().then(() => {
-      if (this.#state === 'ended') onComplete({ bytes: Buffer.concat(this.#chunks), chunks: this.#timing })
-    })
-    this.settled = this.#completion.then(
-      () => undefined,
-      () => undefined,
-    )
+    this.#onComplete = onComplete
+    this.settled = this.#pump(expectedLength)
   }
 
-  async #pump(): Promise<void> {
+  async #pump(expectedLength: number | undefined): Promise<void> {
     let last = performance.now()
+    let received = 0
     try {
       for await (const chunk of this.#source) {
-        if (this.#state !== 'reading') return
+        // Past a declared length, or once cancelled, the rest is drained, not kept (breaking would destroy a keep-alive socket).
+        if (this.#state !== 'reading') continue
         const bytes = asBytes(chunk)
         if (bytes.length === 0) continue
         const now = performance.now()
         this.#chunks.push(bytes)
         this.#timing.push({ size: bytes.length, delayMs: now - last })
         last = now
+        received += bytes.length
+        if (received === expectedLength) this.#complete()
         this.#notify()
       }
-      if (this.#state === 'reading') this.#state = 'ended'
+      if (this.#state === 'reading') this.#complete()
     } catch (error) {
       if (this.#state === 'reading') {
         this.#state = 'failed'
-        this.#failure = error
+        this.#failure = { error }
       }
     } finally {
       this.#notify()
+    }
+  }
+
+  #complete(): void {
+    this.#state = 'ended'
+    try {
+      this.#onComplete({ bytes: Buffer.concat(this.#chunks), chunks: this.#timing })
+    } catch (error) {
+      this.#failure = { error }
     }
   }
 
@@ -89,12 +101,8 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     const read = async (): Promise<IteratorResult<Uint8Array>> => {
       for (;;) {
         if (next < this.#chunks.length) return { done: false, value: this.#chunks[next++]! }
-        if (this.#state === 'failed') throw this.#failure
-        if (this.#state === 'ended') {
-          await this.#completion
-          return { done: true, value: undefined }
-        }
-        if (this.#state === 'cancelled') return { done: true, value: undefined }
+        if (this.#failure) throw this.#failure.error
+        if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
         await new Promise<void>((resolve) => (this.#wake = resolve))
       }
     }

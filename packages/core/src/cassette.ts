@@ -293,7 +293,7 @@ export class Cassette {
       }
       return { status, headers: new HttpHeaders(headers), body: wholeBody(bytes) }
     }
-    const capture = new BodyCapture(source, store)
+    const capture = new BodyCapture(source, declaredLength(live.method, status.code, headers), store)
     void capture.settled.then(settled)
     return { status, headers: new HttpHeaders(headers), body: capture }
   }
@@ -329,6 +329,13 @@ export class Cassette {
 
 function storedVersion(data: unknown): unknown {
   return typeof data === 'object' && data !== null ? (data as { [STORED_VERSION]?: unknown })[STORED_VERSION] : undefined
+}
+
+/** The Content-Length of a response that has a body, when it declares one (RFC 9110: HEAD, 1xx, 204, 304 have none). */
+function declaredLength(method: string, status: number, headers: HttpHeaders): number | undefined {
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return undefined
+  const declared = headers.get('content-length')
+  return declared !== undefined && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined
 }
 
 /** The loaded interactions minus those older than `reRecordInterval` (never in 'none', which cannot re-record them). */
