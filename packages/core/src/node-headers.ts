@@ -30,7 +30,8 @@ const SINGLE_VALUED = new Set([
  * repeats joined with `, ` (`; ` for `cookie`).
  */
 export function toNodeHeaders(headers: Iterable<HeaderEntry>): IncomingHttpHeaders {
-  const out: Record<string, string | string[]> = {}
+  // No prototype, as Node's own: `constructor` or `__proto__` is a header name like any other.
+  const out: Record<string, string | string[]> = Object.create(null)
   for (const [rawName, value] of headers) {
     const name = rawName.toLowerCase()
     const existing = out[name]
