@@ -368,6 +368,6 @@ describe('got: vcrHooks options', () => {
       "Unknown vcrHooks option 'skipRetryBackof'; the options are: allowHttpWithoutCassette, skipRetryBackoffOnReplay",
     )
     expect(() => vcrHooks(undefined, { skipRetryBackoffOnReplay: 'no' } as unknown as VcrHooksOptions)).toThrow(InvalidOptionError)
-    expect(() => vcrHooks({ allowHttpWithoutCassette: false } as unknown as Cassette)).toThrow(/takes a Cassette .* pass options second/)
+    expect(() => vcrHooks({ allowHttpWithoutCassette: false } as unknown as Cassette)).toThrow(/takes a Cassette .* Pass options second/)
   })
 })
