@@ -46,7 +46,11 @@ export class ReplayedResponse extends Readable {
         this.complete = true
         this.push(null)
       },
-      (error: Error) => this.destroy(error),
+      (error: Error & { code?: string }) => {
+        // A connection cut mid-body: an IncomingMessage says 'aborted' before its error, and got reports that one.
+        if (error.code === 'ECONNRESET') this.emit('aborted')
+        this.destroy(error)
+      },
     )
   }
 
