@@ -11,13 +11,18 @@ import { onTestFinished } from 'vitest'
  * - `GET /cut`: declares 100 bytes, sends 10, then closes the connection.
  * - `GET /silent`: never answers (the request is held until the test ends).
  * - `GET /stalled`: the head and a first chunk, then nothing (held until the test ends).
+ *
+ * `events` also notes `received <path>` and `closed <path>` (the client's
+ * connection went away before the response ended), which `next(event)` awaits.
  */
 export interface StreamServer {
   url(path: string): string
   /** Sends the rest of `/held`'s body and ends it. */
   release(): void
-  /** What the server did, in order: `sent first`, `sent rest`. */
+  /** What happened, in order: `received /held`, `sent first`, `sent rest`, `closed /silent`, ... */
   readonly events: string[]
+  /** Resolves when `event` happens (at once if it already did). */
+  next(event: string): Promise<void>
   readonly hits: number
 }
 
@@ -28,12 +33,21 @@ export async function startStreamServer(): Promise<StreamServer> {
   const waiting: ServerResponse[] = []
   const sockets = new Set<Socket>()
   let hits = 0
+  const listeners = new Map<string, () => void>()
+  const note = (event: string) => {
+    events.push(event)
+    listeners.get(event)?.()
+  }
   const server = createServer((req, res) => {
     hits++
+    note(`received ${req.url}`)
+    res.on('close', () => {
+      if (!res.writableFinished) note(`closed ${req.url}`)
+    })
     if (req.url === '/held') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream' })
       res.write(HELD_CHUNKS[0])
-      events.push('sent first')
+      note('sent first')
       waiting.push(res)
     } else if (req.url === '/cut') {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '100' })
@@ -63,10 +77,12 @@ export async function startStreamServer(): Promise<StreamServer> {
     release() {
       for (const res of waiting.splice(0)) {
         res.end(HELD_CHUNKS.slice(1).join(''))
-        events.push('sent rest')
+        note('sent rest')
       }
     },
     events,
+    next: (event) =>
+      events.includes(event) ? Promise.resolve() : new Promise<void>((resolve) => listeners.set(event, resolve)),
     get hits() {
       return hits
     },
