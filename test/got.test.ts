@@ -34,7 +34,7 @@ function retryDelays(): number[] {
   const delays: number[] = []
   const listener = (message: unknown) => void delays.push((message as { delay: number }).delay)
   subscribe('got:request:retry', listener)
-  onTestFinished(() => unsubscribe('got:request:retry', listener))
+  onTestFinished(() => void unsubscribe('got:request:retry', listener))
   return delays
 }
 

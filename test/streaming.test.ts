@@ -69,14 +69,14 @@ const clients: StreamingClient[] = [
     id: 'fetch',
     async open(url, vcr) {
       // Live: Node's fetch with its own dispatcher (an undici 8 Agent does not fit Node 24's bundled undici).
-      const response = await fetch(url, vcr ? ({ dispatcher: dispatcher(true) } as RequestInit) : {})
+      const response = await fetch(url, vcr ? ({ dispatcher: dispatcher(true) } as unknown as RequestInit) : {})
       return (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
     },
   },
   {
     id: 'undici.request',
     async open(url, vcr) {
-      const { body } = await request(url, { dispatcher: dispatcher(vcr) })
+      const { body } = await request(url, { method: 'GET', dispatcher: dispatcher(vcr) })
       return body[Symbol.asyncIterator]()
     },
   },
@@ -84,7 +84,7 @@ const clients: StreamingClient[] = [
     id: 'undici.stream',
     async open(url, vcr) {
       const { writable, chunks } = writableQueue()
-      stream(url, { dispatcher: dispatcher(vcr) }, () => writable).catch((error: Error) => writable.destroy(error))
+      stream(url, { method: 'GET', dispatcher: dispatcher(vcr) }, () => writable).catch((error: Error) => writable.destroy(error))
       return chunks
     },
   },
