@@ -149,7 +149,7 @@ export class VcrConnections {
   /** Ends the connection with `error` as the client request's 'error' event. */
   #fail(serverSide: Duplex, error: unknown): void {
     const connection = this.#connections.get(serverSide)
-    if (connection) connection.client.destroy(error instanceof Error ? error : new Error(String(error)))
+    if (connection) connection.client.destroy(error as Error)
     else serverSide.destroy()
   }
 }
