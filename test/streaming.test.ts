@@ -15,6 +15,8 @@ import { tempCassetteDir } from './support/temp.js'
 /** How a test opens a response body as it arrives, through one client, with vcrjs or without. */
 interface StreamingClient {
   id: string
+  /** Whether leaving the body's iterator early cancels the request (undici.stream's writable does not). */
+  cancelsOnReturn: boolean
   open(url: string, vcr: boolean): Promise<AsyncIterator<Uint8Array | string>>
 }
 
@@ -67,6 +69,7 @@ function writableQueue(): { writable: Writable; chunks: AsyncIterator<Buffer> } 
 const clients: StreamingClient[] = [
   {
     id: 'fetch',
+    cancelsOnReturn: true,
     async open(url, vcr) {
       // Live: Node's fetch with its own dispatcher (an undici 8 Agent does not fit Node 24's bundled undici).
       const response = await fetch(url, vcr ? ({ dispatcher: dispatcher(true) } as unknown as RequestInit) : {})
@@ -75,6 +78,7 @@ const clients: StreamingClient[] = [
   },
   {
     id: 'undici.request',
+    cancelsOnReturn: true,
     async open(url, vcr) {
       const { body } = await request(url, { method: 'GET', dispatcher: dispatcher(vcr) })
       return body[Symbol.asyncIterator]()
@@ -82,6 +86,7 @@ const clients: StreamingClient[] = [
   },
   {
     id: 'undici.stream',
+    cancelsOnReturn: false,
     async open(url, vcr) {
       const { writable, chunks } = writableQueue()
       stream(url, { method: 'GET', dispatcher: dispatcher(vcr) }, () => writable).catch((error: Error) => writable.destroy(error))
@@ -90,6 +95,7 @@ const clients: StreamingClient[] = [
   },
   {
     id: 'node:http',
+    cancelsOnReturn: true,
     open(url, vcr) {
       return new Promise((resolve, reject) => {
         http.get(url, { agent: agent(vcr) }, (res) => resolve(res[Symbol.asyncIterator]())).on('error', reject)
@@ -98,6 +104,7 @@ const clients: StreamingClient[] = [
   },
   {
     id: 'got.stream',
+    cancelsOnReturn: true,
     async open(url, vcr) {
       const client = vcr ? got.extend({ hooks: vcrHooks(), retry: { limit: 0 } }) : got.extend({ retry: { limit: 0 } })
       return client.stream(url)[Symbol.asyncIterator]()
@@ -151,5 +158,22 @@ describe.each(clients)('streaming while recording: $id', (client) => {
     const recording = await vcr.useCassette('cut.yaml', () => failure(true))
     expect(recording).toEqual(live)
     expect(existsSync(join(dir, 'cut.yaml'))).toBe(false)
+  })
+})
+
+describe.each(clients.filter((client) => client.cancelsOnReturn))('abandoning a stream while recording: $id', (client) => {
+  it('a client that stops reading mid-body cancels the real response, and nothing is recorded', async () => {
+    const server = await startStreamServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const length = await vcr.useCassette('abandoned.yaml', async (cassette) => {
+      const chunks = await client.open(server.url('/held'), true)
+      await chunks.next()
+      await chunks.return?.()
+      await server.next('closed /held')
+      return cassette.length
+    })
+    expect(length).toBe(0)
+    expect(existsSync(join(dir, 'abandoned.yaml'))).toBe(false)
   })
 })
