@@ -45,10 +45,11 @@ export interface HandledRequest {
 /**
  * The hooks `handleRequest` and `VCR.useCassette` call. `Symbol.for` keys
  * rather than method names keep them off the public API while letting another
- * copy of @vcrjs/core (an adapter's) drive this one's cassettes. The version
- * in the key changes with the contract (v2: streamed responses and `action`).
+ * copy of @vcrjs/core (an adapter's) drive this one's cassettes. The key is
+ * also what `assertCassetteArgument` recognises a cassette by (and the axios
+ * preset, until it uses that), so it keeps its name.
  */
-export const HANDLE = Symbol.for('vcrjs.cassette.handle.v2')
+export const HANDLE = Symbol.for('vcrjs.cassette.handle')
 export const EJECT_AFTER = Symbol.for('vcrjs.cassette.eject-after')
 
 /** How long `eject()` waits for requests still in flight through the cassette before saving without them and failing. */
