@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   sourcemap: true,
+  // VcrError's instanceof reads class names; keep them whatever the bundler renames.
+  keepNames: true,
 })

@@ -13,6 +13,7 @@ export const CLIENT_MAJORS = modern ? { undici: 'undici8', got: 'got16' } : { un
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@vcrjs\/core\/adapter$/, replacement: `${packages}core/src/adapter.ts` },
       { find: /^@vcrjs\/(core|undici|axios|got|http)$/, replacement: `${packages}$1/src/index.ts` },
       { find: /^undici$/, replacement: CLIENT_MAJORS.undici },
       { find: /^got$/, replacement: CLIENT_MAJORS.got },

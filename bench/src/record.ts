@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { VCR } from '@vcrjs/core'
 import { vcrDispatcher } from '@vcrjs/undici'
 import { Agent, type Dispatcher } from 'undici'
-import { startTestServer, type TestServer } from '../../test/support/server.js'
+import { startTestServer } from '../../test/support/server.js'
 import { REQUEST_HEADERS } from './interactions.js'
 import { collectGarbage, percentile } from './stats.js'
 

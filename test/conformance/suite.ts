@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type Cassette, type CassetteOptions, SecretInCassetteError, VCR } from '@vcrjs/core'
 import { describe, expect, it } from 'vitest'
@@ -365,6 +365,35 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
         expect(file).not.toContain('session=abc123')
       })
 
+      it('hooks change what is stored, never what the client receives: a hook that deletes Set-Cookie and rewrites the body', async () => {
+        const server = await startTestServer()
+        const dir = await tempCassetteDir()
+        const vcr = new VCR({
+          cassetteLibraryDir: dir,
+          beforeRecordRequest: (request) => {
+            request.headers.set('x-recorded-by', 'hook')
+            return request
+          },
+          beforeRecordResponse: (response) => {
+            response.headers.delete('set-cookie')
+            response.body.fill(0x2a)
+            return response
+          },
+        })
+        const live = await vcr.useCassette('hooks-copy.yaml', (cassette) => client.send({ url: server.url('/cookies') }, cassette))
+        await server.close()
+        const replayed = await vcr.useCassette('hooks-copy.yaml', (cassette) => client.send({ url: server.url('/cookies') }, cassette), {
+          recordMode: 'none',
+        })
+        expect(live.headers['set-cookie']).toHaveLength(2)
+        expect(live.body.toString()).toBe('two cookies')
+        expect(replayed.headers['set-cookie']).toBeUndefined()
+        expect(replayed.body.toString()).toBe('*'.repeat('two cookies'.length))
+        const file = await readFile(join(dir, 'hooks-copy.yaml'), 'utf8')
+        expect(file).not.toContain('session=abc123')
+        expect(file).toContain('x-recorded-by')
+      })
+
       it('beforeRecordRequest and beforeRecordResponse returning null leave an interaction unrecorded', async () => {
         const server = await startTestServer()
         const dir = await tempCassetteDir()
@@ -419,6 +448,61 @@ export function defineConformanceSuite(client: ClientUnderTest): void {
           { allowPlaybackRepeats: true, recordMode: 'none' },
         )
         expect(counts).toEqual([1, 1])
+      })
+    })
+
+    describe('replayed responses are self-consistent', () => {
+      // A body filtered or edited after recording: the Content-Length follows the body replayed, except where no body is sent.
+      const edited = [
+        'interactions:',
+        '- request:',
+        '    body: null',
+        '    headers: {}',
+        '    method: GET',
+        '    uri: http://127.0.0.1:59999/edited',
+        '  response:',
+        '    body:',
+        "      string: 'shortened by hand'",
+        '    headers:',
+        '      Content-Type:',
+        '      - text/plain',
+        '      Content-Length:',
+        "      - '999'",
+        '    status:',
+        '      code: 200',
+        '      message: OK',
+        '- request:',
+        '    body: null',
+        '    headers: {}',
+        '    method: HEAD',
+        '    uri: http://127.0.0.1:59999/edited',
+        '  response:',
+        '    body:',
+        "      string: ''",
+        '    headers:',
+        '      Content-Length:',
+        "      - '999'",
+        '    status:',
+        '      code: 200',
+        '      message: OK',
+        'version: 1',
+        '',
+      ].join('\n')
+
+      it('Content-Length agrees with the replayed body (not for HEAD), and each replay is its own response', async () => {
+        const dir = await tempCassetteDir()
+        await writeFile(join(dir, 'edited.yaml'), edited)
+        const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none', allowPlaybackRepeats: true })
+        const [first, second, head] = await vcr.useCassette('edited.yaml', async (cassette) => [
+          await client.send({ url: 'http://127.0.0.1:59999/edited' }, cassette),
+          await client.send({ url: 'http://127.0.0.1:59999/edited' }, cassette),
+          await client.send({ method: 'HEAD', url: 'http://127.0.0.1:59999/edited' }, cassette),
+        ])
+        expect(first!.body.toString()).toBe('shortened by hand')
+        expect(first!.headers['content-length']).toEqual([String('shortened by hand'.length)])
+        expect(second).toEqual(first)
+        expect(head!.status).toBe(200)
+        expect(head!.headers['content-length']).toEqual(['999'])
       })
     })
 

@@ -49,11 +49,25 @@ const HIDDEN_FROM_PEER_CLIENT: Record<Peer['dir'], readonly string[]> = {
 export function expectSameResponses(peer: Peer, client: InteropClient, scenario: PeerScenario, exchanges: readonly LiveExchange[], seen: readonly ClientResponse[]): void {
   const expected = finalExchanges(scenario, exchanges).map((exchange): ClientResponse => {
     const headers = new HttpHeaders(exchange.headers).toLowerCaseMultiMap()
+    const body = decodedBody(exchange)
     if ('content-encoding' in headers) for (const name of client.dropsWhenInflating) delete headers[name]
-    return { status: exchange.status, headers, body: decodedBody(exchange) }
+    else if (disagrees(headers['content-length'], body, exchange)) headers['content-length'] = [String(body.length)]
+    return { status: exchange.status, headers, body }
   })
   const shown = seen.map((view) => ({ ...view, headers: without(view.headers, HIDDEN_FROM_PEER_CLIENT[peer.dir]) }))
   expect(shown, `${scenario.name}: ${client.id} against ${peer.name}`).toEqual(expected)
+}
+
+/**
+ * Whether the peer's client saw a Content-Length that is not its body's: a
+ * peer that inflated the body but kept the compressed length (Debian's Ruby
+ * 3.1 with net-http 0.2.0; newer builds update it) stores such a pair, and
+ * vcrjs replays a Content-Length that agrees with the body it replays, so the
+ * expectation follows whichever the installed peer did.
+ */
+function disagrees(declared: string[] | undefined, body: Buffer, exchange: LiveExchange): boolean {
+  const carriesBody = exchange.method !== 'HEAD' && exchange.status >= 200 && ![204, 205, 304].includes(exchange.status)
+  return carriesBody && declared?.length === 1 && declared[0]!.trim() !== String(body.length)
 }
 
 function without(headers: Record<string, string[]>, names: readonly string[]): Record<string, string[]> {

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { VCR } from '@vcrjs/core'
 import { vcrDispatcher } from '@vcrjs/undici'
 import { request } from 'undici'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { startTestServer } from '../support/server.js'
+import { startStreamServer } from '../support/stream-server.js'
 import { tempCassetteDir } from '../support/temp.js'
 
 describe('abort signals', () => {
@@ -19,23 +19,21 @@ describe('abort signals', () => {
     }
 
     it.each(Object.entries(clients))('%s: the real request is cancelled and nothing is recorded', async (_id, send) => {
-      const server = await startTestServer()
+      const server = await startStreamServer()
       const dir = await tempCassetteDir()
       const vcr = new VCR({ cassetteLibraryDir: dir })
       const recorded = await vcr.useCassette('aborted.yaml', async (cassette) => {
         const dispatcher = vcrDispatcher(cassette)
+        onTestFinished(() => dispatcher.close())
         const controller = new AbortController()
-        const started = Date.now()
-        const sending = send(server.url('/slow?ms=400'), controller.signal, dispatcher)
-        setTimeout(() => controller.abort(), 50)
+        const sending = send(server.url('/silent'), controller.signal, dispatcher)
+        await server.next('received /silent')
+        controller.abort()
         await expect(sending).rejects.toMatchObject({ name: 'AbortError' })
-        expect(Date.now() - started).toBeLessThan(350)
-        // Had the real request gone on, its response would arrive within this wait and be recorded.
-        await sleep(600)
-        await dispatcher.close()
+        // The server sees the real request's connection go away: vcrjs cancelled it.
+        await server.next('closed /silent')
         return cassette.length
       })
-      await server.close()
       expect(recorded).toBe(0)
       await expect(readFile(join(dir, 'aborted.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
     })
@@ -71,17 +69,33 @@ describe('abort signals', () => {
       const played = await vcr.useCassette('json.yaml', async (cassette) => {
         const dispatcher = vcrDispatcher(cassette)
         const controller = new AbortController()
+        let firstYielded = () => {}
+        let releaseSecond = () => {}
+        let bodyClosed = () => {}
+        const yielded = new Promise<void>((resolve) => (firstYielded = resolve))
+        const second = new Promise<void>((resolve) => (releaseSecond = resolve))
+        const closed = new Promise<void>((resolve) => (bodyClosed = resolve))
         // An async generator, which undici (unlike a Readable) does not destroy on abort. undici's types omit async iterables.
         const slowBody = (async function* () {
-          yield 'first chunk'
-          await sleep(300)
-          yield 'second chunk'
+          try {
+            yield 'first chunk'
+            firstYielded()
+            await second
+            yield 'second chunk'
+          } finally {
+            bodyClosed()
+          }
         })() as unknown as Readable
         const sending = request(server.url('/json'), { method: 'GET', body: slowBody, dispatcher, signal: controller.signal })
-        setTimeout(() => controller.abort(), 50)
+        await yielded
+        controller.abort()
         await expect(sending).rejects.toMatchObject({ name: 'AbortError' })
-        // Once the body ends, a dispatcher that ignored the abort would play the interaction.
-        await sleep(400)
+        // The body goes on after the abort; a dispatcher that ignored the abort would play the interaction once it ends.
+        releaseSecond()
+        await closed
+        // One turn of the event loop: the microtasks that would play the interaction have run.
+        await new Promise((resolve) => setImmediate(resolve))
+        await dispatcher.close()
         return cassette.playCount
       })
       expect(played).toBe(0)

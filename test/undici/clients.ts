@@ -1,4 +1,3 @@
-import type { Cassette } from '@vcrjs/core'
 import { vcrDispatcher } from '@vcrjs/undici'
 import { type Dispatcher, fetch as undiciFetch, getGlobalDispatcher, interceptors, request, setGlobalDispatcher } from 'undici'
 import type { ClientResponse, ClientUnderTest } from '../conformance/suite.js'

@@ -48,7 +48,7 @@ describe('vcrDispatcher options', () => {
   it('rejects unknown options, listing the valid ones', () => {
     expect(() => vcrDispatcher(undefined, { realDispatchr: new Agent() } as never)).toThrow(InvalidOptionError)
     expect(() => vcrDispatcher(undefined, { realDispatchr: new Agent() } as never)).toThrow(
-      "Unknown vcrDispatcher option 'realDispatchr'; the options are: realDispatcher, allowHttpWithoutCassette",
+      "Unknown vcrDispatcher option 'realDispatchr'; the options are: allowHttpWithoutCassette, realDispatcher",
     )
   })
 
@@ -57,6 +57,7 @@ describe('vcrDispatcher options', () => {
   })
 
   it('rejects a realDispatcher without dispatch()', () => {
-    expect(() => vcrDispatcher(undefined, { realDispatcher: {} as Dispatcher })).toThrow(/realDispatcher must be an undici Dispatcher/)
+    expect(() => vcrDispatcher(undefined, { realDispatcher: {} as Dispatcher })).toThrow(/'realDispatcher' must be an undici Dispatcher/)
+    expect(() => vcrDispatcher(undefined, { allowHttpWithoutCassette: 'no' } as never)).toThrow(/'allowHttpWithoutCassette' must be true or false; got "no"/)
   })
 })

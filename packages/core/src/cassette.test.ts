@@ -194,13 +194,16 @@ describe('the no-match error', () => {
   })
 
   it('is an instance across copies of @vcrjs/core, by its brand', () => {
+    // What another copy's error carries: the brand, listing the classes it was built as.
     const foreign = Object.assign(Object.create(Error.prototype) as object, {
-      [Symbol.for('vcrjs.error.VcrError')]: true,
-      [Symbol.for('vcrjs.error.CannotOverwriteExistingCassetteError')]: true,
+      [Symbol.for('vcrjs.error')]: ['CannotOverwriteExistingCassetteError', 'VcrError'],
     })
     expect(foreign).toBeInstanceOf(CannotOverwriteExistingCassetteError)
     expect(foreign).toBeInstanceOf(VcrError)
+    expect(foreign).not.toBeInstanceOf(InvalidOptionError)
     expect(new InvalidOptionError('x', 'y')).not.toBeInstanceOf(CannotOverwriteExistingCassetteError)
+    expect(new InvalidOptionError('x', 'y')).toBeInstanceOf(VcrError)
+    expect(new Error('plain')).not.toBeInstanceOf(VcrError)
   })
 })
 

@@ -2,6 +2,7 @@ import { CassetteFormatProblem, interactionsFromData, interactionsToData } from 
 import { mergeStored } from './cassette-merge.js'
 import { STORED_VERSION } from './persisters/persister.js'
 import { removeInserted } from './context.js'
+import { HttpHeaders } from './headers.js'
 import {
   CannotOverwriteExistingCassetteError,
   CassetteEjectedError,
@@ -17,17 +18,37 @@ import { isIgnored, requestForCassette, responseForCassette, responseForClient }
 import { describeNoMatch } from './no-match-message.js'
 import type { NormalizedCassetteOptions } from './options.js'
 import type { RecordMode } from './record-mode.js'
+import { toBytes } from './body.js'
+import { BodyCapture, type CapturedBody } from './body-capture.js'
 import { Request, type RequestInit } from './request.js'
-import { Response, type ResponseInit } from './response.js'
+import { Response } from './response.js'
+import {
+  isStreamSource,
+  passedThroughResponse,
+  type RealResponse,
+  type SendReal,
+  type StreamedResponse,
+  statusOf,
+  wholeBody,
+} from './streamed-response.js'
 import { scanBeforeSave, warnSecrets } from './secrets/save-scan.js'
 
-/** Performs the real request for the adapter; called only when the core decides the request goes to the network. */
-export type SendReal = () => Promise<Response | ResponseInit>
+/** What the core did with a request: answered it from the cassette, sent it and records it, or sent it untouched. */
+export const REQUEST_ACTIONS = ['replay', 'record', 'passthrough'] as const
+export type RequestAction = (typeof REQUEST_ACTIONS)[number]
+
+/** What `handleRequest` resolves to: the response to give the client, and what the core did. */
+export interface HandledRequest {
+  readonly response: StreamedResponse
+  readonly action: RequestAction
+}
 
 /**
  * The hooks `handleRequest` and `VCR.useCassette` call. `Symbol.for` keys
  * rather than method names keep them off the public API while letting another
- * copy of @vcrjs/core (an adapter's) drive this one's cassettes.
+ * copy of @vcrjs/core (an adapter's) drive this one's cassettes. The key is
+ * also what `assertCassetteArgument` recognises a cassette by (and the axios
+ * preset, until it uses that), so it keeps its name.
  */
 export const HANDLE = Symbol.for('vcrjs.cassette.handle')
 export const EJECT_AFTER = Symbol.for('vcrjs.cassette.eject-after')
@@ -221,30 +242,65 @@ export class Cassette {
   }
 
   /** @internal The adapter contract's decision point; see `handleRequest`. */
-  async [HANDLE](input: Request | RequestInit, sendReal: SendReal): Promise<Response> {
+  async [HANDLE](input: Request | RequestInit, sendReal: SendReal): Promise<HandledRequest> {
     if (this.#ejected) throw new CassetteEjectedError(this.path)
     const live = Request.from(input)
     const options = this.#options
-    if (isIgnored(live, options)) return Response.from(await sendReal())
+    if (isIgnored(live, options)) return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
     const request = requestForCassette(live, options)
-    if (request === null) return Response.from(await sendReal())
+    if (request === null) return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
     if (options.recordMode !== 'all') {
       const played = this.#index.play(request, options.allowPlaybackRepeats)
-      if (played) return responseForClient(played.response, live, options)
+      if (played) return { response: responseForClient(played.response, live, options), action: 'replay' }
     }
     if (!this.#mayRecord()) throw this.#noMatch(request)
-    // Counted until recorded, so that an eject meanwhile waits for it and saves it.
+    // Counted until its body is stored (or fails), so that an eject meanwhile waits for it and saves it.
     this.#recording++
-    try {
-      const real = Response.from(await sendReal())
-      // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
-      if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
-      const stored = responseForCassette(real, live, options)
-      if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
-      return real
-    } finally {
+    let counted = true
+    const settled = () => {
+      if (!counted) return
+      counted = false
       if (--this.#recording === 0) this.#whenIdle?.()
     }
+    try {
+      const real = await sendReal()
+      // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
+      if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
+      return { response: this.#record(request, live, real, settled), action: 'record' }
+    } catch (error) {
+      settled()
+      throw error
+    }
+  }
+
+  /**
+   * The client gets the real response as it arrives; the cassette stores its
+   * own copy once the body ended whole (a body that fails or that the client
+   * abandons is not stored: nothing half-received passes for complete).
+   * `settled` runs once the body is over, stored or not.
+   */
+  #record(request: Request, live: Request, real: RealResponse, settled: () => void): StreamedResponse {
+    const status = statusOf(real.status)
+    const headers = new HttpHeaders(real.headers)
+    const store = (body: CapturedBody) => {
+      if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
+      const copy = new Response({ status, headers, body: body.bytes, chunks: body.chunks })
+      const stored = responseForCassette(copy, live, this.#options)
+      if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
+    }
+    const source = real.body
+    if (!isStreamSource(source)) {
+      const bytes = toBytes(source) ?? Buffer.alloc(0)
+      try {
+        store({ bytes: Buffer.from(bytes), chunks: bytes.length === 0 ? [] : [{ size: bytes.length, delayMs: 0 }] })
+      } finally {
+        settled()
+      }
+      return { status, headers: new HttpHeaders(headers), body: wholeBody(bytes) }
+    }
+    const capture = new BodyCapture(source, declaredLength(live.method, status.code, headers), store)
+    void capture.settled.then(settled)
+    return { status, headers: new HttpHeaders(headers), body: capture }
   }
 
   #mayRecord(): boolean {
@@ -279,6 +335,13 @@ export class Cassette {
 
 function storedVersion(data: unknown): unknown {
   return typeof data === 'object' && data !== null ? (data as { [STORED_VERSION]?: unknown })[STORED_VERSION] : undefined
+}
+
+/** The Content-Length of a response that has a body, when it declares one (RFC 9110: HEAD, 1xx, 204, 304 have none). */
+function declaredLength(method: string, status: number, headers: HttpHeaders): number | undefined {
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return undefined
+  const declared = headers.get('content-length')
+  return declared !== undefined && /^\s*\d+\s*$/.test(declared) ? Number(declared) : undefined
 }
 
 /** The loaded interactions minus those older than `reRecordInterval` (never in 'none', which cannot re-record them). */

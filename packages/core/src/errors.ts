@@ -7,23 +7,11 @@ import type { SecretFinding } from './secrets/scan.js'
  *
  * `instanceof` is answered by a `Symbol.for` brand rather than the prototype
  * chain, so it holds across two installed copies of @vcrjs/core and across its
- * ESM and CJS builds loaded side by side (an adapter resolved as CJS, a test as ESM).
+ * ESM and CJS builds loaded side by side (an adapter resolved as CJS, a test as
+ * ESM). The brand is set once, here: each error carries the names of the
+ * classes it was built as, and `instanceof SomeVcrError` asks for that name.
  */
-const brand = (name: string): symbol => Symbol.for(`vcrjs.error.${name}`)
-
-function mark(error: Error, symbol: symbol): void {
-  Object.defineProperty(error, symbol, { value: true })
-}
-
-function isMarked(value: unknown, symbol: symbol): boolean {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[symbol] === true
-}
-
-function answerInstanceofByBrand(cls: object, symbol: symbol): void {
-  Object.defineProperty(cls, Symbol.hasInstance, { value: (value: unknown) => isMarked(value, symbol) })
-}
-
-const VCR_ERROR = brand('VcrError')
+const BRAND = Symbol.for('vcrjs.error')
 
 export class VcrError extends Error {
   readonly code: string
@@ -32,12 +20,17 @@ export class VcrError extends Error {
     super(message, options)
     this.name = 'VcrError'
     this.code = code
-    mark(this, VCR_ERROR)
+    const kinds: string[] = []
+    for (let cls: unknown = new.target; typeof cls === 'function' && cls !== Error; cls = Object.getPrototypeOf(cls)) kinds.push(cls.name)
+    Object.defineProperty(this, BRAND, { value: Object.freeze(kinds) })
+  }
+
+  /** `error instanceof VcrError` (or any subclass): true for an error of this kind from any copy or build of @vcrjs/core. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const kinds = typeof value === 'object' && value !== null ? (value as { [BRAND]?: unknown })[BRAND] : undefined
+    return Array.isArray(kinds) && kinds.includes(this.name)
   }
 }
-answerInstanceofByBrand(VcrError, VCR_ERROR)
-
-const CANNOT_OVERWRITE = brand('CannotOverwriteExistingCassetteError')
 
 /** A recorded request the no-match error names as close to the one that found no match. */
 export interface ClosestRequest {
@@ -90,12 +83,9 @@ export class CannotOverwriteExistingCassetteError extends VcrError {
     this.recordMode = details.recordMode
     this.request = details.request
     this.closest = details.closest ?? []
-    mark(this, CANNOT_OVERWRITE)
   }
 }
-answerInstanceofByBrand(CannotOverwriteExistingCassetteError, CANNOT_OVERWRITE)
 
-const CASSETTE_LOAD = brand('CassetteLoadError')
 
 /**
  * A cassette file exists but cannot be read: bad syntax, an unknown format
@@ -115,10 +105,8 @@ export class CassetteLoadError extends VcrError {
     if (options?.cause instanceof Error) redactError(options.cause)
     this.name = 'CassetteLoadError'
     this.cassettePath = cassettePath
-    mark(this, CASSETTE_LOAD)
   }
 }
-answerInstanceofByBrand(CassetteLoadError, CASSETTE_LOAD)
 
 function redactError(error: Error): void {
   const message = redactText(error.message)
@@ -131,8 +119,6 @@ function redactError(error: Error): void {
   }
 }
 
-const CASSETTE_SAVE = brand('CassetteSaveError')
-
 /** Writing a cassette failed; the previous file, if any, is intact. */
 export class CassetteSaveError extends VcrError {
   readonly cassettePath: string
@@ -141,12 +127,9 @@ export class CassetteSaveError extends VcrError {
     super('VCR_CASSETTE_SAVE', `Cannot save cassette ${cassettePath}: ${problem}. The previous file, if any, is intact.`, options)
     this.name = 'CassetteSaveError'
     this.cassettePath = cassettePath
-    mark(this, CASSETTE_SAVE)
   }
 }
-answerInstanceofByBrand(CassetteSaveError, CASSETTE_SAVE)
 
-const INVALID_OPTION = brand('InvalidOptionError')
 
 /** An option has a value vcrjs does not accept; the message lists the allowed values. */
 export class InvalidOptionError extends VcrError {
@@ -156,12 +139,9 @@ export class InvalidOptionError extends VcrError {
     super('VCR_INVALID_OPTION', message)
     this.name = 'InvalidOptionError'
     this.option = option
-    mark(this, INVALID_OPTION)
   }
 }
-answerInstanceofByBrand(InvalidOptionError, INVALID_OPTION)
 
-const CASSETTE_EJECTED = brand('CassetteEjectedError')
 
 /** A request reached a cassette that was already ejected. */
 export class CassetteEjectedError extends VcrError {
@@ -177,12 +157,9 @@ export class CassetteEjectedError extends VcrError {
     )
     this.name = 'CassetteEjectedError'
     this.cassettePath = cassettePath
-    mark(this, CASSETTE_EJECTED)
   }
 }
-answerInstanceofByBrand(CassetteEjectedError, CASSETTE_EJECTED)
 
-const CASSETTE_NOT_FOUND = brand('CassetteNotFoundError')
 
 /**
  * Raised by a persister when no cassette exists at a path. The core catches
@@ -195,12 +172,9 @@ export class CassetteNotFoundError extends VcrError {
     super('VCR_CASSETTE_NOT_FOUND', `No cassette at ${cassettePath}.`, options)
     this.name = 'CassetteNotFoundError'
     this.cassettePath = cassettePath
-    mark(this, CASSETTE_NOT_FOUND)
   }
 }
-answerInstanceofByBrand(CassetteNotFoundError, CASSETTE_NOT_FOUND)
 
-const UNUSED_INTERACTIONS = brand('UnusedInteractionsError')
 
 /** Raised on eject with `allowUnusedInteractions: false` when recorded interactions were never played. */
 export class UnusedInteractionsError extends VcrError {
@@ -220,12 +194,9 @@ export class UnusedInteractionsError extends VcrError {
     this.name = 'UnusedInteractionsError'
     this.cassettePath = cassettePath
     this.unused = unused
-    mark(this, UNUSED_INTERACTIONS)
   }
 }
-answerInstanceofByBrand(UnusedInteractionsError, UNUSED_INTERACTIONS)
 
-const NO_CASSETTE = brand('NoCassetteError')
 
 /** A request was made with no cassette in use while `allowHttpWithoutCassette` is false. */
 export class NoCassetteError extends VcrError {
@@ -235,12 +206,9 @@ export class NoCassetteError extends VcrError {
       `${request} was made outside any cassette and allowHttpWithoutCassette is false. Run it inside vcr.useCassette(...) (or vcr.withCassette), pass a cassette to the adapter, or set allowHttpWithoutCassette: true to let it reach the network.`,
     )
     this.name = 'NoCassetteError'
-    mark(this, NO_CASSETTE)
   }
 }
-answerInstanceofByBrand(NoCassetteError, NO_CASSETTE)
 
-const UNSUPPORTED_REQUEST = brand('UnsupportedRequestError')
 
 /**
  * A request an adapter cannot record or replay: a protocol upgrade (a
@@ -251,13 +219,8 @@ export class UnsupportedRequestError extends VcrError {
   constructor(message: string, options?: ErrorOptions) {
     super('VCR_UNSUPPORTED_REQUEST', message, options)
     this.name = 'UnsupportedRequestError'
-    mark(this, UNSUPPORTED_REQUEST)
   }
 }
-answerInstanceofByBrand(UnsupportedRequestError, UNSUPPORTED_REQUEST)
-
-const SECRET_IN_CASSETTE = brand('SecretInCassetteError')
-
 /**
  * `secretScan: 'error'` found a credential in a cassette about to be saved;
  * nothing was written. Each finding names the interaction, where the
@@ -272,10 +235,8 @@ export class SecretInCassetteError extends VcrError {
     this.name = 'SecretInCassetteError'
     this.cassettePath = cassettePath
     this.findings = findings
-    mark(this, SECRET_IN_CASSETTE)
   }
 }
-answerInstanceofByBrand(SecretInCassetteError, SECRET_IN_CASSETTE)
 
 const FINDINGS_SHOWN = 10
 

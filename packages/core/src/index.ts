@@ -1,6 +1,9 @@
 export { VCR } from './vcr.js'
-export { Cassette, type SendReal } from './cassette.js'
-export { handleRequest, type HandleRequestOptions, type AdapterOptions } from './handle-request.js'
+export { Cassette } from './cassette.js'
+// The adapter contract lives in '@vcrjs/core/adapter'; this buffered handleRequest stays for code written against 0.1.
+export { handleRequest, type HandleRequestOptions } from './handle-request.js'
+export type { SendReal } from './streamed-response.js'
+export type { AdapterOptions } from './adapter-options.js'
 export { currentCassette } from './context.js'
 export { Request, type RequestInit, DEFAULT_PORTS, redactUrl } from './request.js'
 export { Response, type ResponseInit } from './response.js'

@@ -1,14 +1,20 @@
 import { decodeCompressedResponse } from './decode-compressed.js'
+import { HttpHeaders } from './headers.js'
 import type { NormalizedCassetteOptions } from './options.js'
 import { Request, withoutUserinfo } from './request.js'
 import { Response } from './response.js'
 import { SensitiveDataFilter } from './sensitive-data.js'
+import { type StreamedResponse, wholeBody } from './streamed-response.js'
 
 /**
  * What a cassette does to interactions on their way in and out, in vcrpy's
  * order. The request a cassette matches and stores is the live request after
  * the filters, the sensitive-data placeholders and `beforeRecordRequest`, so a
  * filtered cassette still matches live requests.
+ *
+ * Hooks get copies (as vcrpy deep-copies before its hooks): what a hook
+ * changes reaches the cassette, never the live request or the response the
+ * client receives.
  */
 
 export function isIgnored(request: Request, options: NormalizedCassetteOptions): boolean {
@@ -23,6 +29,7 @@ export function isIgnored(request: Request, options: NormalizedCassetteOptions):
 export function requestForCassette(live: Request, options: NormalizedCassetteOptions): Request | null {
   let request: Request | null = options.requestFilters.apply(withoutUserinfo(live))
   if (!options.sensitiveData.empty) request = SensitiveDataFilter.request(request, options.sensitiveData.hiding(live))
+  if (request === live && options.beforeRecordRequest.length > 0) request = new Request(live)
   for (const hook of options.beforeRecordRequest) {
     if (request === null) break
     const next = hook(request)
@@ -31,7 +38,10 @@ export function requestForCassette(live: Request, options: NormalizedCassetteOpt
   return request
 }
 
-/** The real response as it will be stored; `null` when a hook says to skip recording it. */
+/**
+ * The real response as it will be stored; `null` when a hook says to skip
+ * recording it. `real` must be the cassette's own copy: the hooks may change it.
+ */
 export function responseForCassette(real: Response, live: Request, options: NormalizedCassetteOptions): Response | null {
   let response: Response | null = options.decodeCompressedResponse ? decodeCompressedResponse(real) : real
   const headers = options.responseHeaderFilters.apply(response.headers, live)
@@ -45,7 +55,29 @@ export function responseForCassette(real: Response, live: Request, options: Norm
   return response
 }
 
-/** A recorded response as the client gets it: placeholders turned back into the live request's secrets. */
-export function responseForClient(recorded: Response, live: Request, options: NormalizedCassetteOptions): Response {
-  return options.sensitiveData.empty ? recorded : SensitiveDataFilter.response(recorded, options.sensitiveData.revealing(live))
+/**
+ * A recorded response as the client gets it, its own object each time:
+ * placeholders turned back into the live request's secrets, and a
+ * Content-Length that agrees with the body replayed (a body filtered or
+ * edited after recording would otherwise make the client wait for bytes that
+ * never come, or cut it short).
+ */
+export function responseForClient(recorded: Response, live: Request, options: NormalizedCassetteOptions): StreamedResponse {
+  const response = options.sensitiveData.empty ? recorded : SensitiveDataFilter.response(recorded, options.sensitiveData.revealing(live))
+  const headers = new HttpHeaders(response.headers)
+  if (mayHaveBody(live.method, response.status.code)) agreeContentLength(headers, response.body.length)
+  return { status: { code: response.status.code, message: response.status.message }, headers, body: wholeBody(response.body) }
+}
+
+/** RFC 9110: these responses carry no body, whatever their headers say. */
+function mayHaveBody(method: string, status: number): boolean {
+  return method !== 'HEAD' && status >= 200 && status !== 204 && status !== 205 && status !== 304
+}
+
+function agreeContentLength(headers: HttpHeaders, length: number): void {
+  for (const [name, value] of headers) {
+    if (name.length !== 14 || name.toLowerCase() !== 'content-length') continue
+    if (value.trim() !== String(length)) headers.set(name, String(length))
+    return
+  }
 }

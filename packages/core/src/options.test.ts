@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Cassette } from './cassette.js'
 import { CannotOverwriteExistingCassetteError, NoCassetteError, UnusedInteractionsError } from './errors.js'
@@ -180,6 +180,8 @@ describe('decodeCompressedResponse', () => {
   const encodings: [string, Buffer][] = [
     ['gzip', gzipSync(payload)],
     ['deflate', deflateSync(payload)],
+    // Servers send raw deflate under the same name; browsers and curl accept it, and so does vcrjs.
+    ['deflate', deflateRawSync(payload)],
     ['br', brotliCompressSync(payload)],
   ]
   it.each(encodings)('%s bodies are stored decoded, without Content-Encoding and with a true Content-Length', async (encoding, compressed) => {
@@ -289,6 +291,24 @@ describe('reRecordInterval', () => {
     const text = await file('old.yaml')
     expect(text).not.toContain("string: 'old'")
     expect(text).toMatch(/recorded_at: '?\d{4}-\d\d-\d\dT/)
+  })
+
+  it("in 'none' a stale interaction still replays: the mode cannot re-record it", async () => {
+    const day = 24 * 3600 * 1000
+    await writeFile(join(dir, 'stale.yaml'), staleCassette(new Date(Date.now() - 10 * day).toISOString()))
+    const vcr = new VCR({ cassetteLibraryDir: dir, reRecordInterval: 7 * day, recordMode: 'none' })
+    const replayed = await vcr.useCassette('stale.yaml', (c) => send(c, { method: 'GET', url: 'http://h.test/a' }))
+    expect(bodyText(replayed)).toBe('old')
+  })
+
+  it('responsesOf finds interactions recorded in this run as well as loaded ones', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const found = await vcr.useCassette('of.yaml', async (c) => {
+      await send(c, { method: 'GET', url: 'http://h.test/a' })
+      await send(c, { method: 'GET', url: 'http://h.test/b' })
+      return c.responsesOf({ method: 'GET', url: 'http://h.test/b' }).map(bodyText)
+    })
+    expect(found).toEqual([JSON.stringify({ url: 'http://h.test/b', n: 1 })])
   })
 
   it('stores recorded_at in a way vcrpy still loads', async () => {

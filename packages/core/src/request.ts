@@ -1,4 +1,5 @@
 import { type BodyInput, toBytes } from './body.js'
+import { UnsupportedRequestError } from './errors.js'
 import { HttpHeaders, type HeadersInput } from './headers.js'
 import { urlForMessage } from './secrets/redact.js'
 
@@ -38,7 +39,7 @@ export class Request {
     const parsed = parseUrl(url)
     const protocol = parsed.protocol.slice(0, -1)
     if (protocol !== 'http' && protocol !== 'https') {
-      throw new TypeError(`vcrjs records http and https requests only; got ${protocol}: in ${redactUrl(url)}`)
+      throw new UnsupportedRequestError(`vcrjs records http and https requests only; got ${protocol}: in ${redactUrl(url)}. Send other protocols through a client without vcrjs.`)
     }
     this.method = init.method.toUpperCase()
     this.url = url
@@ -80,7 +81,7 @@ function parseUrl(url: string): URL {
   try {
     return new URL(url)
   } catch (cause) {
-    throw new TypeError(`vcrjs needs an absolute http(s) URL; got ${JSON.stringify(url)}`, { cause })
+    throw new UnsupportedRequestError(`vcrjs needs an absolute http(s) URL; got ${JSON.stringify(redactUrl(url))}`, { cause })
   }
 }
 

@@ -1,11 +1,13 @@
 import { type BodyInput, toBytes } from './body.js'
 import { HttpHeaders, type HeadersInput } from './headers.js'
-import { STATUS_CODES } from 'node:http'
+import { type ResponseChunk, statusOf } from './streamed-response.js'
 
 export interface ResponseInit {
   status: number | { code: number; message?: string }
   headers?: HeadersInput
   body?: BodyInput
+  /** Where the body's chunks fell as it was received, and when; see `Response.chunks`. */
+  chunks?: readonly ResponseChunk[] | undefined
 }
 
 /**
@@ -16,17 +18,34 @@ export class Response {
   readonly status: { readonly code: number; readonly message: string }
   readonly headers: HttpHeaders
   readonly body: Uint8Array
+  /**
+   * The chunks the body arrived in while recording, each with the time since
+   * the one before (the first: since the head), in memory only for now.
+   * Absent for a body not received in this run, and dropped when a filter or
+   * hook changed the body's length, since the boundaries no longer describe it.
+   */
+  readonly chunks: readonly ResponseChunk[] | undefined
 
   constructor(init: ResponseInit) {
-    const code = typeof init.status === 'number' ? init.status : init.status.code
-    const message = typeof init.status === 'number' ? undefined : init.status.message
-    this.status = { code, message: message ?? STATUS_CODES[code] ?? '' }
+    this.status = statusOf(init.status)
     this.headers = new HttpHeaders(init.headers)
     this.body = toBytes(init.body) ?? Buffer.alloc(0)
+    this.chunks = init.chunks !== undefined && sizeOf(init.chunks) === this.body.length ? init.chunks : undefined
+  }
+
+  /** A copy whose headers may be changed without touching this one (the body bytes are shared). */
+  clone(): Response {
+    return new Response({ status: this.status, headers: this.headers, body: this.body, chunks: this.chunks })
   }
 
   /** `input` itself when it is a Response of this copy of @vcrjs/core, else one built from its fields. */
   static from(input: Response | ResponseInit): Response {
     return input instanceof Response ? input : new Response(input)
   }
+}
+
+function sizeOf(chunks: readonly ResponseChunk[]): number {
+  let size = 0
+  for (const chunk of chunks) size += chunk.size
+  return size
 }

@@ -1,15 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
-import { HttpHeaders, type Response } from '@vcrjs/core'
+import { type StreamedResponse, toNodeHeaders } from '@vcrjs/core/adapter'
 
 /**
- * The response the vcr hook hands got, replayed or just recorded: an
- * `IncomingMessage`-like stream that got accepts from a `beforeRequest` hook
- * (its documented way to answer from a cache). The body is the raw bytes as
- * the cassette holds them, so got decompresses it,
- * follows its redirects and applies its status errors exactly as for a
- * response from the network. got assigns `url`, `statusMessage` and more on
- * it, so the fields are plain and writable.
+ * The response vcrjs hands got, replayed or being recorded: an
+ * `IncomingMessage`-like stream, which got accepts from a `beforeRequest` hook
+ * (its documented way to answer from a cache) and from the request vcrjs
+ * gives it while recording. The body is the raw bytes, chunk by chunk as the
+ * core hands them over, so got decompresses it, follows its redirects and
+ * applies its status errors exactly as for a response from the network, and
+ * a body cut short fails as got's `ReadError`. got assigns `url`,
+ * `statusMessage` and more on it, so the fields are plain and writable.
  */
 export class ReplayedResponse extends Readable {
   statusCode: number
@@ -24,84 +25,38 @@ export class ReplayedResponse extends Readable {
   httpVersionMinor = 1
   trailers: Record<string, string> = {}
   rawTrailers: string[] = []
-  /** The whole message is at hand, as for an `IncomingMessage` that has been received. */
-  complete = true
-  #body: Uint8Array | null
+  /** As for an `IncomingMessage`: true once the whole body was received. */
+  complete = false
+  readonly #body: AsyncIterator<Uint8Array>
 
-  constructor(response: Response, request: { method: string; url: string }) {
+  constructor(response: StreamedResponse, url: string) {
     super()
-    const headers = headersAgreeingWithBody(response, request.method)
     this.statusCode = response.status.code
     this.statusMessage = response.status.message
-    this.headers = toNodeHeaders(headers)
-    this.rawHeaders = headers.toRaw()
-    this.url = request.url
-    this.#body = response.body.length > 0 ? response.body : null
+    this.headers = toNodeHeaders(response.headers)
+    this.rawHeaders = response.headers.toRaw()
+    this.url = url
+    this.#body = response.body[Symbol.asyncIterator]()
   }
 
   override _read(): void {
-    const body = this.#body
-    this.#body = null
-    if (body) this.push(body)
-    this.push(null)
+    this.#body.next().then(
+      (next) => {
+        if (!next.done) return void this.push(next.value)
+        this.complete = true
+        this.push(null)
+      },
+      (error: Error & { code?: string }) => {
+        // A connection cut mid-body: an IncomingMessage says 'aborted' before its error, and got reports that one.
+        if (error.code === 'ECONNRESET') this.emit('aborted')
+        this.destroy(error)
+      },
+    )
   }
-}
 
-/**
- * got 16 checks `content-length` against the bytes it reads (`strictContentLength`).
- * A cassette whose body was edited or filtered after recording may disagree
- * with its header; the body is what is replayed, so the header follows it.
- */
-function headersAgreeingWithBody(response: Response, method: string): HttpHeaders {
-  const declared = response.headers.get('content-length')
-  if (declared === undefined || !mayHaveBody(method, response.status.code)) return response.headers
-  const actual = String(response.body.length)
-  if (declared.trim() === actual) return response.headers
-  const name = response.headers.entries().find(([n]) => n.toLowerCase() === 'content-length')![0]
-  return new HttpHeaders(response.headers).set(name, actual)
-}
-
-/** RFC 9110: these responses carry no body whatever their headers say. */
-function mayHaveBody(method: string, status: number): boolean {
-  return method.toUpperCase() !== 'HEAD' && status >= 200 && status !== 204 && status !== 205 && status !== 304
-}
-
-// Node keeps only the first value of these and drops repeats (see `IncomingMessage.headers`).
-const SINGLE_VALUED = new Set([
-  'age',
-  'authorization',
-  'content-length',
-  'content-type',
-  'etag',
-  'expires',
-  'from',
-  'host',
-  'if-modified-since',
-  'if-unmodified-since',
-  'last-modified',
-  'location',
-  'max-forwards',
-  'proxy-authorization',
-  'referer',
-  'retry-after',
-  'server',
-  'user-agent',
-])
-
-/** The headers as Node's `IncomingMessage.headers` presents them, so got sees what it sees live. */
-function toNodeHeaders(headers: HttpHeaders): IncomingHttpHeaders {
-  // No prototype, as Node's own: `constructor` or `__proto__` is a header name like any other.
-  const out: Record<string, string | string[]> = Object.create(null)
-  for (const [rawName, value] of headers) {
-    const name = rawName.toLowerCase()
-    const existing = out[name]
-    if (name === 'set-cookie') {
-      out[name] = [...((existing as string[] | undefined) ?? []), value]
-    } else if (existing === undefined) {
-      out[name] = value
-    } else if (!SINGLE_VALUED.has(name)) {
-      out[name] = `${existing as string}${name === 'cookie' ? '; ' : ', '}${value}`
-    }
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // got stopped reading (an abort, a timeout, a redirect it does not read): the real response is cancelled.
+    if (!this.complete) void this.#body.return?.()
+    callback(error)
   }
-  return out
 }

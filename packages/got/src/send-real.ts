@@ -1,7 +1,7 @@
-import { Buffer } from 'node:buffer'
 import type { ClientRequest, IncomingMessage } from 'node:http'
-import { HttpHeaders, type ResponseInit } from '@vcrjs/core'
+import { HttpHeaders, type RealResponse, UnsupportedRequestError } from '@vcrjs/core/adapter'
 import type { NormalizedOptions } from 'got'
+import type { RecordingRequest } from './recording-request.js'
 
 /** What a got request function may give back: a request to write to, or already a response. */
 type RequestResult = ClientRequest | IncomingMessage | { statusCode: number; headers: Record<string, unknown> }
@@ -14,28 +14,26 @@ type GotRequestFunction = (url: URL, options: object) => RequestResult | Promise
  * Performs the request for real through got's own transport: the request
  * function got itself would call (`http.request`, `https.request`, got's
  * HTTP/2 client, or the user's `request` option) with the native options got
- * prepared (agents, TLS, DNS, headers as sent). The body comes back as the raw
- * bytes off the wire, still compressed: got decompresses the replayed
- * response itself.
- *
- * Why here rather than in got's own request path: the core must hold the whole
- * response before it answers (to record it, to apply its filters), and the one
- * hook that can both see the final request and hand got a response is
- * `beforeRequest`. A response from that hook bypasses got's timers, so the
- * `timeout.request` budget and `signal` are applied here.
+ * prepared (agents, TLS, DNS, headers as sent). It starts once got has taken
+ * `stand-in` as its request, so got's timers already run, and resolves at the
+ * response head, the body following as the raw bytes off the wire (got
+ * decompresses what it is handed).
  */
-export async function sendThroughGotTransport(options: NormalizedOptions, body: Uint8Array | null): Promise<ResponseInit> {
+export async function sendThroughGotTransport(options: NormalizedOptions, body: Uint8Array | null, standIn: RecordingRequest): Promise<RealResponse> {
+  await standIn.taken
   const url = options.url!
-  const nativeOptions = { ...options.createNativeRequestOptions() }
-  const signals = [options.signal, nativeOptions.signal].filter((signal) => signal !== undefined && signal !== null)
-  if (signals.length > 0) nativeOptions.signal = AbortSignal.any(signals)
+  const nativeOptions = options.createNativeRequestOptions()
   const requestFunction = options.getRequestFunction() as GotRequestFunction | undefined
   let result = await requestFunction?.(url, nativeOptions)
   // got 14 falls back to its own transport when a custom `request` function returns nothing; got 16 does so inside getRequestFunction.
   result ??= await fallbackRequestFunction(options)?.(url, nativeOptions)
-  if (!result) throw new TypeError(`got has no request function for ${url.protocol} URLs`)
-  const response = isClientRequest(result) ? await exchange(result, body, options.timeout.request) : result
-  return readResponse(response)
+  if (!result) throw new UnsupportedRequestError(`vcrjs found no request function in got's options for ${url.protocol} URLs`)
+  const response = (isClientRequest(result) ? await exchange(result, body, standIn) : result) as IncomingMessage
+  return {
+    status: { code: response.statusCode ?? 0, message: response.statusMessage || undefined },
+    headers: Array.isArray(response.rawHeaders) ? HttpHeaders.fromRaw(response.rawHeaders) : new HttpHeaders(response.headers),
+    body: response,
+  }
 }
 
 function fallbackRequestFunction(options: NormalizedOptions): GotRequestFunction | undefined {
@@ -48,33 +46,12 @@ function isClientRequest(result: RequestResult): result is ClientRequest {
   return !('statusCode' in result) && typeof (result as ClientRequest).end === 'function'
 }
 
-/** Sends `body`, ends the request and waits for the response head, within got's `timeout.request`. */
-function exchange(request: ClientRequest, body: Uint8Array | null, timeoutMs: number | undefined): Promise<IncomingMessage> {
+/** Sends `body`, ends the request and waits for the response head. */
+function exchange(request: ClientRequest, body: Uint8Array | null, standIn: RecordingRequest): Promise<IncomingMessage> {
+  standIn.attach(request)
   return new Promise((resolve, reject) => {
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => request.destroy(Object.assign(new Error(`Timeout awaiting 'request' for ${timeoutMs}ms`), { code: 'ETIMEDOUT' })), timeoutMs)
-    const settle = () => clearTimeout(timer)
-    request.once('response', (response: IncomingMessage) => {
-      response.once('end', settle).once('error', settle)
-      resolve(response)
-    })
-    request.once('error', (error) => {
-      settle()
-      reject(error)
-    })
+    request.once('response', resolve)
+    request.once('error', reject)
     request.end(body ?? undefined)
   })
-}
-
-async function readResponse(response: RequestResult): Promise<ResponseInit> {
-  const message = response as IncomingMessage
-  const chunks: Buffer[] = []
-  for await (const chunk of message) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string))
-  return {
-    status: { code: message.statusCode ?? 0, message: message.statusMessage || undefined },
-    headers: Array.isArray(message.rawHeaders) ? HttpHeaders.fromRaw(message.rawHeaders) : new HttpHeaders(message.headers),
-    body: Buffer.concat(chunks),
-  }
 }

@@ -1,10 +1,9 @@
-import { Buffer } from 'node:buffer'
-import { type Cassette, handleRequest, redactUrl, UnsupportedRequestError } from '@vcrjs/core'
+import { type Cassette, handleRequest, readRequestBody, redactUrl, UnsupportedRequestError } from '@vcrjs/core/adapter'
 import type { BeforeRequestHook, Hooks } from 'got'
 import { validateArguments, type VcrHooksOptions } from './options.js'
+import { RecordingRequest } from './recording-request.js'
 import { noteAttempt, shortenBackoffAfterReplay } from './replay-backoff.js'
 import { ReplayedResponse } from './replayed-response.js'
-import { readRequestBody } from './request-body.js'
 import { sendThroughGotTransport } from './send-real.js'
 
 /** The hooks `vcrHooks` returns, for `got.extend({ hooks })`. */
@@ -23,10 +22,13 @@ type HookResponse = NonNullable<Awaited<ReturnType<BeforeRequestHook>>>
  *
  * The `beforeRequest` hook runs after every other `beforeRequest` hook of the
  * request, wherever `got.extend` placed it, so what is matched and recorded is
- * the request as it goes out (signed, with its final headers). It answers got
- * with an `IncomingMessage`-like response holding the raw body, replayed or
- * freshly recorded, and got decompresses it, follows redirects, retries and
- * raises `HTTPError` as for a response from the network.
+ * the request as it goes out (signed, with its final headers). A replayed
+ * request is answered with an `IncomingMessage`-like response holding the raw
+ * body; a request the core sends to the network is answered with a stand-in
+ * for got's `ClientRequest`, so got's own timeouts, abort and errors apply to
+ * it as live, and the response streams to got while the core records it. got
+ * decompresses, follows redirects, retries and raises `HTTPError` as for a
+ * response from the network.
  *
  * @param cassette The cassette to use; when omitted, the cassette of the
  *   innermost `vcr.useCassette` around each request.
@@ -64,24 +66,34 @@ export function vcrHooks(cassette?: Cassette, options: VcrHooksOptions = {}): Vc
       )
     }
     if (skipBackoff) shortenBackoffAfterReplay(gotOptions)
-    const read = await readRequestBody(gotOptions.body)
-    const body = typeof read === 'string' ? Buffer.from(read, 'utf8') : read
-    let wentToNetwork = false
-    try {
-      const response = await handleRequest({
-        cassette,
-        allowHttpWithoutCassette,
-        request: { method, url, headers: gotOptions.createNativeRequestOptions().headers ?? {}, body },
-        sendReal: () => {
-          wentToNetwork = true
-          return sendThroughGotTransport(gotOptions, body)
-        },
-      })
-      return new ReplayedResponse(response, { method, url }) as unknown as HookResponse
-    } finally {
-      // Also when the real request failed: got may retry a network error, after its real back-off.
-      noteAttempt(gotOptions, !wentToNetwork)
+    noteAttempt(gotOptions, false)
+    const body = await readRequestBody(gotOptions.body)
+    const standIn = new RecordingRequest()
+    let toNetwork = () => {}
+    const sent = new Promise<undefined>((resolve) => (toNetwork = () => resolve(undefined)))
+    const handled = handleRequest({
+      cassette,
+      allowHttpWithoutCassette,
+      request: { method, url, headers: gotOptions.createNativeRequestOptions().headers ?? {}, body },
+      sendReal: () => {
+        toNetwork()
+        return sendThroughGotTransport(gotOptions, body, standIn)
+      },
+    })
+    const replayed = await Promise.race([handled, sent])
+    if (replayed !== undefined) {
+      noteAttempt(gotOptions, replayed.action === 'replay')
+      return new ReplayedResponse(replayed.response, url) as unknown as HookResponse
     }
+    // The core sends it: got runs the request through the stand-in, with its own timers, as a live one.
+    handled.then(
+      ({ response, action }) => {
+        noteAttempt(gotOptions, action === 'replay')
+        standIn.respond(new ReplayedResponse(response, url))
+      },
+      (error: Error) => standIn.destroy(error),
+    )
+    return standIn as unknown as HookResponse
   }
 
   return { beforeRequest: [vcrBeforeRequest] }

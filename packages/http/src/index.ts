@@ -1,3 +1,3 @@
 export { vcrAgent } from './vcr-agent.js'
 export type { VcrAgentOptions } from './options.js'
-export { UnsupportedRequestError } from '@vcrjs/core'
+export { UnsupportedRequestError } from '@vcrjs/core/adapter'

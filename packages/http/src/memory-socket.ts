@@ -38,7 +38,8 @@ export class MemorySocket extends Duplex {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#touch()
     const peer = this.#peer
-    if (!peer || peer.destroyed) return callback(new Error('the other end of the in-memory connection is closed'))
+    // What a net.Socket reports for a write to a connection the other side closed: the client's own error shape.
+    if (!peer || peer.destroyed) return callback(Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' }))
     peer.#touch()
     peer.push(chunk)
     callback()

@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http'
 import type { AgentOptions as HttpsAgentOptions } from 'node:https'
-import { type AdapterOptions, type Cassette, InvalidOptionError } from '@vcrjs/core'
+import { type AdapterOptions, assertAdapterOptions, assertCassetteArgument, type Cassette } from '@vcrjs/core/adapter'
 
 export const PROTOCOLS = ['http', 'https'] as const
 export type Protocol = (typeof PROTOCOLS)[number]
@@ -37,27 +37,22 @@ export interface VcrAgentOptions extends AdapterOptions, HttpsAgentOptions {
   realAgent?: HttpAgent
 }
 
-const CASSETTE_HANDLE = Symbol.for('vcrjs.cassette.handle')
-
 /** Fails at construction, with the allowed values, rather than at the first request. */
 export function validateOptions(cassette: Cassette | undefined, options: VcrAgentOptions): Protocol {
-  if (cassette !== undefined && typeof (cassette as unknown as Record<symbol, unknown> | null)?.[CASSETTE_HANDLE] !== 'function') {
-    throw new InvalidOptionError(
-      'cassette',
-      'vcrAgent(cassette, options) takes a Cassette (from vcr.useCassette or vcr.insertCassette) or undefined as its first argument; ' +
-        "pass options second, e.g. vcrAgent(undefined, { protocol: 'http' }).",
-    )
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'vcrAgent options must be an object (http.Agent options plus protocol, realAgent, allowHttpWithoutCassette)')
-  }
-  const protocol = options.protocol ?? 'https'
-  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
-    throw new InvalidOptionError('protocol', `vcrAgent's protocol must be one of ${PROTOCOLS.map((p) => `'${p}'`).join(', ')}; got ${JSON.stringify(protocol)}`)
-  }
-  const real = options.realAgent
-  if (real !== undefined && typeof (real as { addRequest?: unknown } | null)?.addRequest !== 'function') {
-    throw new InvalidOptionError('realAgent', 'realAgent must be an http.Agent (or https.Agent, or an agent built on them such as a proxy agent)')
-  }
-  return protocol
+  assertCassetteArgument(cassette, 'vcrAgent', "vcrAgent(undefined, { protocol: 'http' })")
+  assertAdapterOptions(options, {
+    factory: 'vcrAgent',
+    options: {
+      protocol: (protocol) =>
+        protocol === undefined || (PROTOCOLS as readonly unknown[]).includes(protocol)
+          ? undefined
+          : `must be one of ${PROTOCOLS.map((p) => `'${p}'`).join(', ')}; got ${JSON.stringify(protocol)}`,
+      realAgent: (real) =>
+        real === undefined || typeof (real as { addRequest?: unknown } | null)?.addRequest === 'function'
+          ? undefined
+          : 'must be an http.Agent (or https.Agent, or an agent built on them such as a proxy agent)',
+    },
+    passesOn: 'the options of http.Agent / https.Agent',
+  })
+  return options.protocol ?? 'https'
 }

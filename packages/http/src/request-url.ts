@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS } from '@vcrjs/core'
+import { DEFAULT_PORTS } from '@vcrjs/core/adapter'
 import type { Protocol } from './options.js'
 
 /** Where the agent was asked to connect, as http.Agent hands it to `createConnection`. */

@@ -1,6 +1,6 @@
 import { type Agent, request as httpRequest, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { HttpHeaders, type ResponseInit } from '@vcrjs/core'
+import { HttpHeaders, type RealResponse } from '@vcrjs/core/adapter'
 import type { Protocol } from './options.js'
 
 /** The request as the client wrote it on the connection, body read to the end. */
@@ -17,10 +17,11 @@ export interface WrittenRequest {
  * Sends the request to the real server through `agent` (so TLS, keep-alive
  * and sockets are Node's own), with the caller's connection and TLS options.
  * Headers go out exactly as the client wrote them, framing headers included,
- * so Node frames the body the same way (chunked stays chunked). Resolves to
- * the response with its body as wire bytes: Node decodes no content coding.
+ * so Node frames the body the same way (chunked stays chunked). Resolves at
+ * the response head, the body following as the server sends it, as wire
+ * bytes: Node decodes no content coding.
  */
-export function sendReal(protocol: Protocol, connectOptions: RequestOptions, agent: Agent, written: WrittenRequest, signal: AbortSignal): Promise<ResponseInit> {
+export function sendReal(protocol: Protocol, connectOptions: RequestOptions, agent: Agent, written: WrittenRequest, signal: AbortSignal): Promise<RealResponse> {
   return new Promise((resolve, reject) => {
     const send = protocol === 'https' ? httpsRequest : httpRequest
     const request = send({
@@ -32,18 +33,13 @@ export function sendReal(protocol: Protocol, connectOptions: RequestOptions, age
       signal,
     })
     request.on('error', reject)
-    request.on('response', (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('error', reject)
-      response.on('end', () =>
-        resolve({
-          status: { code: response.statusCode ?? 0, message: response.statusMessage ?? '' },
-          headers: HttpHeaders.fromRaw(response.rawHeaders),
-          body: Buffer.concat(chunks),
-        }),
-      )
-    })
+    request.on('response', (response) =>
+      resolve({
+        status: { code: response.statusCode ?? 0, message: response.statusMessage ?? '' },
+        headers: HttpHeaders.fromRaw(response.rawHeaders),
+        body: response,
+      }),
+    )
     request.end(written.body)
   })
 }

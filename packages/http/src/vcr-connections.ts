@@ -1,8 +1,15 @@
 import { AsyncResource } from 'node:async_hooks'
 import { type Agent, type ClientRequest, createServer, type IncomingMessage, type RequestOptions, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { type AdapterOptions, type Cassette, handleRequest, redactUrl } from '@vcrjs/core'
-import { UnsupportedRequestError } from '@vcrjs/core'
+import {
+  type AdapterOptions,
+  type Cassette,
+  handleRequest,
+  HttpHeaders,
+  readRequestBody,
+  redactUrl,
+  UnsupportedRequestError,
+} from '@vcrjs/core/adapter'
 import { MemorySocket } from './memory-socket.js'
 import type { Protocol } from './options.js'
 import { requestUrl } from './request-url.js'
@@ -101,25 +108,30 @@ export class VcrConnections {
     const controller = new AbortController()
     // A client that aborts or times out destroys its socket: stop the real request too.
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('the client closed the connection before the response'))
+      if (!res.writableFinished) controller.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
     })
+    let headSent = false
     try {
-      const body = await readBody(req)
-      const written = { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders, body }
-      const response = await handleRequest({
+      const body = await readRequestBody(req)
+      const written = { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders, body: body ?? Buffer.alloc(0) }
+      const { response } = await handleRequest({
         cassette: this.#cassette,
         request: {
           method: written.method,
           url: requestUrl(this.#protocol, connection.connectOptions, written.target),
-          headers: pairs(req.rawHeaders),
-          body: body.length === 0 ? null : body,
+          headers: HttpHeaders.fromRaw(req.rawHeaders),
+          body,
         },
         sendReal: () => sendReal(this.#protocol, connection.connectOptions, this.#realAgent, written, controller.signal),
         allowHttpWithoutCassette: this.#adapterOptions.allowHttpWithoutCassette,
       })
-      if (!res.destroyed) writeResponse(res, response)
+      if (res.destroyed) return
+      headSent = true
+      await writeResponse(res, response)
     } catch (error) {
-      this.#fail(req.socket, error)
+      // After the head, the live failure is a connection closed mid-body, which the client reports as its own.
+      if (headSent) req.socket.destroy()
+      else this.#fail(req.socket, error)
     }
   }
 
@@ -137,23 +149,7 @@ export class VcrConnections {
   /** Ends the connection with `error` as the client request's 'error' event. */
   #fail(serverSide: Duplex, error: unknown): void {
     const connection = this.#connections.get(serverSide)
-    if (connection) connection.client.destroy(error instanceof Error ? error : new Error(String(error)))
+    if (connection) connection.client.destroy(error as Error)
     else serverSide.destroy()
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', reject)
-    req.on('aborted', () => reject(new Error('the client aborted the request before its body was complete')))
-  })
-}
-
-function pairs(raw: readonly string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = []
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!])
-  return out
 }

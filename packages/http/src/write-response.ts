@@ -1,5 +1,6 @@
+import { once } from 'node:events'
 import type { ServerResponse } from 'node:http'
-import type { Response } from '@vcrjs/core'
+import type { StreamedResponse } from '@vcrjs/core/adapter'
 
 /**
  * Writes the core's response to the client as HTTP/1.1, with exactly its
@@ -9,10 +10,19 @@ import type { Response } from '@vcrjs/core'
  * headers given: chunked when they say chunked, as is with a
  * Content-Length, and until the connection closes when they say neither, as
  * a live server without either would. It sends no body for HEAD, 204 and 304.
+ *
+ * Each chunk is written as the core hands it over, so the client reads it as
+ * the real server sent it. Rejects with the body's error (the real
+ * connection was cut), after writing what came before it.
  */
-export function writeResponse(res: ServerResponse, response: Response): void {
+export async function writeResponse(res: ServerResponse, response: StreamedResponse): Promise<void> {
   res.sendDate = false
   for (const name of ['connection', 'content-length', 'transfer-encoding', 'date']) res.removeHeader(name)
   res.writeHead(response.status.code, response.status.message, response.headers.toRaw())
-  res.end(Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength))
+  for await (const chunk of response.body) {
+    // The client went away: leaving the loop cancels the real response.
+    if (res.destroyed) return
+    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')])
+  }
+  if (!res.destroyed) res.end()
 }

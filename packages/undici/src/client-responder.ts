@@ -1,4 +1,4 @@
-import type { HttpHeaders, Response } from '@vcrjs/core'
+import type { HttpHeaders, StreamedResponse } from '@vcrjs/core/adapter'
 import type { Dispatcher } from 'undici'
 
 type Handler = Dispatcher.DispatchHandler
@@ -20,6 +20,7 @@ export class ClientResponder {
   readonly #onAbort: (reason: Error) => void
   readonly #controller: ReplayController | undefined
   #finished = false
+  #paused: { promise: Promise<void>; resolve: () => void } | undefined
 
   /** `onAbort` runs once when the client aborts, so an in-flight real request can be cancelled too. */
   constructor(handler: Handler, onAbort: (reason: Error) => void) {
@@ -39,14 +40,35 @@ export class ClientResponder {
     else this.#handler.onConnect?.((reason?: Error) => this.#abort(reason))
   }
 
-  respond(response: Response): void {
+  /**
+   * Plays the head, then each chunk of the body as the core hands it over.
+   * A body that fails (the real connection was cut) fails the client with
+   * that same error, after the chunks that came before it.
+   */
+  async respond(response: StreamedResponse): Promise<void> {
     if (this.#finished) return
+    const iterator = response.body[Symbol.asyncIterator]()
     try {
-      if (this.#controller) this.#respondToController(this.#controller, response)
-      else this.#respondToLegacy(response)
+      const client = this.#controller ? this.#controllerClient(this.#controller) : this.#legacyClient()
+      client.start(response)
+      for (;;) {
+        if (this.#finished) break
+        if (this.#paused) await this.#paused.promise
+        if (this.#finished) break
+        const next = await iterator.next()
+        if (this.#finished) break
+        if (next.done) {
+          this.#finished = true
+          return client.end()
+        }
+        client.data(asBuffer(next.value))
+      }
+      await iterator.return?.()
     } catch (error) {
-      // A throwing handler aborts the request, as in undici's own client.
-      this.#abort(error as Error)
+      // A throwing handler aborts the request, as in undici's own client; a failing body fails the client.
+      if (this.#finished) return void iterator.return?.()
+      this.#onAbort(error as Error)
+      this.fail(error as Error)
     }
   }
 
@@ -57,29 +79,49 @@ export class ClientResponder {
     else this.#handler.onError?.(error)
   }
 
-  #respondToController(controller: ReplayController, response: Response): void {
-    const handler = this.#handler
-    controller.rawHeaders = rawHeaders(response.headers)
-    controller.rawTrailers = []
-    handler.onResponseStarted?.()
-    handler.onResponseStart?.(controller, response.status.code, parsedHeaders(response.headers), response.status.message)
-    if (this.#finished) return
-    if (response.body.length > 0) handler.onResponseData?.(controller, asBuffer(response.body))
-    if (this.#finished) return
-    this.#finished = true
-    handler.onResponseEnd?.(controller, {})
+  /** A client that paused (its buffer is full) is given the next chunk once it resumes. */
+  #pause(): void {
+    if (this.#paused) return
+    let resolve = () => {}
+    const promise = new Promise<void>((done) => (resolve = done))
+    this.#paused = { promise, resolve }
   }
 
-  #respondToLegacy(response: Response): void {
+  #resume(): void {
+    const paused = this.#paused
+    this.#paused = undefined
+    paused?.resolve()
+  }
+
+  #controllerClient(controller: ReplayController): ClientCalls {
     const handler = this.#handler
-    handler.onResponseStarted?.()
-    // The whole body is at hand, so a paused client simply buffers it; `resume` has nothing to wait for.
-    handler.onHeaders?.(response.status.code, rawHeaders(response.headers), () => {}, response.status.message)
-    if (this.#finished) return
-    if (response.body.length > 0) handler.onData?.(asBuffer(response.body))
-    if (this.#finished) return
-    this.#finished = true
-    handler.onComplete?.([])
+    controller.onPause = () => this.#pause()
+    controller.onResume = () => this.#resume()
+    return {
+      start: (response) => {
+        controller.rawHeaders = rawHeaders(response.headers)
+        controller.rawTrailers = []
+        handler.onResponseStarted?.()
+        handler.onResponseStart?.(controller, response.status.code, parsedHeaders(response.headers), response.status.message)
+      },
+      data: (chunk) => handler.onResponseData?.(controller, chunk),
+      end: () => handler.onResponseEnd?.(controller, {}),
+    }
+  }
+
+  #legacyClient(): ClientCalls {
+    const handler = this.#handler
+    const resume = () => this.#resume()
+    return {
+      start: (response) => {
+        handler.onResponseStarted?.()
+        if (handler.onHeaders?.(response.status.code, rawHeaders(response.headers), resume, response.status.message) === false) this.#pause()
+      },
+      data: (chunk) => {
+        if (handler.onData?.(chunk) === false) this.#pause()
+      },
+      end: () => handler.onComplete?.([]),
+    }
   }
 
   #abort(reason: Error | undefined): void {
@@ -87,13 +129,23 @@ export class ClientResponder {
     const error = reason ?? new DOMException('This operation was aborted', 'AbortError')
     this.#onAbort(error)
     this.fail(error)
+    this.#resume()
   }
 }
 
-/** The controller a controller-API client gets: abort works, pause/resume only keep the flag (the body is already whole). */
+/** How a response reaches the client, in the handler API it speaks. */
+interface ClientCalls {
+  start(response: StreamedResponse): void
+  data(chunk: Buffer): void
+  end(): void
+}
+
+/** The controller a controller-API client gets: abort, and pause/resume, which hold back the next chunk. */
 class ReplayController implements Controller {
   rawHeaders: Buffer[] | null = null
   rawTrailers: Buffer[] | null = null
+  onPause: () => void = () => {}
+  onResume: () => void = () => {}
   #paused = false
   #reason: Error | null = null
   readonly #abort: (reason: Error) => void
@@ -122,10 +174,12 @@ class ReplayController implements Controller {
 
   pause(): void {
     this.#paused = true
+    this.onPause()
   }
 
   resume(): void {
     this.#paused = false
+    this.onResume()
   }
 }
 

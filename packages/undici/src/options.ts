@@ -1,4 +1,4 @@
-import type { AdapterOptions } from '@vcrjs/core'
+import type { AdapterOptions } from '@vcrjs/core/adapter'
 import type { Dispatcher } from 'undici'
 
 /**

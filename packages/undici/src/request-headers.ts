@@ -1,4 +1,4 @@
-import type { HeaderEntry } from '@vcrjs/core'
+import type { HeaderEntry } from '@vcrjs/core/adapter'
 import type { Dispatcher } from 'undici'
 
 type HeaderValue = string | number | Buffer | readonly (string | number | Buffer)[] | null | undefined

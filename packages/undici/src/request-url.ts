@@ -1,6 +1,6 @@
 import { stringify } from 'node:querystring'
 import type { Dispatcher } from 'undici'
-import { UnsupportedRequestError } from '@vcrjs/core'
+import { UnsupportedRequestError } from '@vcrjs/core/adapter'
 
 /**
  * The absolute URL a dispatch targets, built the way undici's own client

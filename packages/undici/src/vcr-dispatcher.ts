@@ -1,10 +1,7 @@
-import { type Cassette, InvalidOptionError } from '@vcrjs/core'
+import { assertAdapterOptions, assertCassetteArgument, type Cassette } from '@vcrjs/core/adapter'
 import { Agent, Dispatcher, errors } from 'undici'
 import type { VcrDispatcherOptions } from './options.js'
 import { vcrInterceptor } from './vcr-interceptor.js'
-
-const OPTION_NAMES = ['realDispatcher', 'allowHttpWithoutCassette'] as const
-const CASSETTE_HANDLE = Symbol.for('vcrjs.cassette.handle')
 
 /**
  * An undici `Dispatcher` that records and replays through a vcrjs cassette.
@@ -79,25 +76,16 @@ export function vcrDispatcher(cassette?: Cassette, options?: VcrDispatcherOption
 }
 
 function validate(cassette: unknown, options: VcrDispatcherOptions): void {
-  if (cassette !== undefined && typeof (cassette as Record<symbol, unknown> | null)?.[CASSETTE_HANDLE] !== 'function') {
-    throw new InvalidOptionError(
-      'cassette',
-      'vcrDispatcher(cassette, options) takes a Cassette (from vcr.useCassette or vcr.insertCassette) or undefined as its first argument; ' +
-        'pass options second, e.g. vcrDispatcher(undefined, { realDispatcher }).',
-    )
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', `vcrDispatcher options must be an object with: ${OPTION_NAMES.join(', ')}`)
-  }
-  for (const name of Object.keys(options)) {
-    if (!(OPTION_NAMES as readonly string[]).includes(name)) {
-      throw new InvalidOptionError(name, `Unknown vcrDispatcher option '${name}'; the options are: ${OPTION_NAMES.join(', ')}`)
-    }
-  }
-  const real = options.realDispatcher
-  if (real !== undefined && typeof (real as { dispatch?: unknown } | null)?.dispatch !== 'function') {
-    throw new InvalidOptionError('realDispatcher', 'realDispatcher must be an undici Dispatcher (an Agent, Pool, Client, ProxyAgent, ...) with a dispatch method')
-  }
+  assertCassetteArgument(cassette, 'vcrDispatcher', 'vcrDispatcher(undefined, { realDispatcher })')
+  assertAdapterOptions(options, {
+    factory: 'vcrDispatcher',
+    options: {
+      realDispatcher: (real) =>
+        real === undefined || typeof (real as { dispatch?: unknown } | null)?.dispatch === 'function'
+          ? undefined
+          : 'must be an undici Dispatcher (an Agent, Pool, Client, ProxyAgent, ...) with a dispatch method',
+    },
+  })
 }
 
 function closedController(reason: Error): Dispatcher.DispatchController {

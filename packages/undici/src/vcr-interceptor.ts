@@ -1,8 +1,15 @@
-import { type AdapterOptions, type Cassette, handleRequest } from '@vcrjs/core'
+import {
+  type AdapterOptions,
+  assertAdapterOptions,
+  assertCassetteArgument,
+  type Cassette,
+  handleRequest,
+  type StreamedResponse,
+  UnsupportedRequestError,
+} from '@vcrjs/core/adapter'
 import type { Dispatcher } from 'undici'
 import { AbortLink } from './abort-link.js'
 import { ClientResponder } from './client-responder.js'
-import { UnsupportedRequestError } from '@vcrjs/core'
 import { type CapturedBody, captureRequestBody } from './request-body.js'
 import { requestHeaderEntries } from './request-headers.js'
 import { requestUrl } from './request-url.js'
@@ -29,6 +36,8 @@ import { sendReal } from './send-real.js'
  * await request(url, { dispatcher })
  */
 export function vcrInterceptor(cassette?: Cassette, options: AdapterOptions = {}): Dispatcher.DispatcherComposeInterceptor {
+  assertCassetteArgument(cassette, 'vcrInterceptor', 'vcrInterceptor(undefined, { allowHttpWithoutCassette: false })')
+  assertAdapterOptions(options, { factory: 'vcrInterceptor' })
   // undici 8's compose passes the composed dispatcher's origin as a second argument.
   return (dispatch: Dispatcher.Dispatch, composedOrigin?: string | null): Dispatcher.Dispatch =>
     (opts, handler) => {
@@ -56,7 +65,7 @@ interface Dispatched {
   link: AbortLink
 }
 
-async function respond({ cassette, options, dispatch, opts, composedOrigin, link }: Dispatched) {
+async function respond({ cassette, options, dispatch, opts, composedOrigin, link }: Dispatched): Promise<StreamedResponse> {
   if (opts.upgrade || opts.method === 'CONNECT') {
     throw new UnsupportedRequestError(
       `vcrjs cannot record or replay an upgraded connection (${opts.method} ${opts.path}, upgrade: ${String(opts.upgrade)}); ` +
@@ -69,7 +78,7 @@ async function respond({ cassette, options, dispatch, opts, composedOrigin, link
   link.throwIfAborted()
   const headers = requestHeaderEntries(opts.headers)
   if (body.contentType && !headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['content-type', body.contentType])
-  return handleRequest({
+  const { response } = await handleRequest({
     cassette,
     allowHttpWithoutCassette: options.allowHttpWithoutCassette,
     request: { method: opts.method, url, headers, body: body.bytes },
@@ -77,4 +86,5 @@ async function respond({ cassette, options, dispatch, opts, composedOrigin, link
     sendReal: () =>
       sendReal(dispatch, { ...opts, ...(opts.origin ? {} : { origin: new URL(url).origin }), headers: headers.flat(), body: body.bytes }, link),
   })
+  return response
 }

@@ -1,0 +1,117 @@
+import { asBytes, type ResponseChunk } from './streamed-response.js'
+
+/** A body read to its end, as the cassette stores it. */
+export interface CapturedBody {
+  readonly bytes: Buffer
+  /** Where the chunks fell, and when, relative to the head. */
+  readonly chunks: readonly ResponseChunk[]
+}
+
+/**
+ * Reads a real response body as the server sends it, keeping every chunk for
+ * the cassette, while one client reads the same chunks (no copies) as they
+ * come. The source is read at the network's pace, not the client's, so a
+ * client that never reads its body still lets the interaction complete (and
+ * the cassette save it); the chunks a slow client has not read yet are the
+ * ones kept anyway.
+ *
+ * `onComplete` runs once the body is whole, before the client is handed its
+ * last chunk when the length was declared (a client that counts
+ * Content-Length bytes is done at that chunk), else before the client learns
+ * the body ended. So a client that has its whole body knows the interaction
+ * is in the cassette, and an error `onComplete` throws (a
+ * `beforeRecordResponse` hook) fails the client's read. A body that fails or
+ * is cancelled never reaches `onComplete`.
+ */
+export class BodyCapture implements AsyncIterable<Uint8Array> {
+  readonly #source: AsyncIterable<Uint8Array | string>
+  readonly #onComplete: (body: CapturedBody) => void
+  readonly #chunks: Buffer[] = []
+  readonly #timing: ResponseChunk[] = []
+  #state: 'reading' | 'ended' | 'failed' | 'cancelled' = 'reading'
+  #failure: { error: unknown } | undefined
+  #wake: (() => void) | undefined
+  /** Settles when the real body is over: stored (or refused by `onComplete`), failed or cancelled. Never rejects. */
+  readonly settled: Promise<void>
+
+  /** @param expectedLength the declared Content-Length of a response that has a body */
+  constructor(source: AsyncIterable<Uint8Array | string>, expectedLength: number | undefined, onComplete: (body: CapturedBody) => void) {
+    this.#source = source
+    this.#onComplete = onComplete
+    this.settled = this.#pump(expectedLength)
+  }
+
+  async #pump(expectedLength: number | undefined): Promise<void> {
+    let last = performance.now()
+    let received = 0
+    try {
+      for await (const chunk of this.#source) {
+        // Past a declared length, or once cancelled, the rest is drained, not kept (breaking would destroy a keep-alive socket).
+        if (this.#state !== 'reading') continue
+        const bytes = asBytes(chunk)
+        if (bytes.length === 0) continue
+        const now = performance.now()
+        this.#chunks.push(bytes)
+        this.#timing.push({ size: bytes.length, delayMs: now - last })
+        last = now
+        received += bytes.length
+        if (received === expectedLength) this.#complete()
+        this.#notify()
+      }
+      if (this.#state === 'reading') this.#complete()
+    } catch (error) {
+      if (this.#state === 'reading') {
+        this.#state = 'failed'
+        this.#failure = { error }
+      }
+    } finally {
+      this.#notify()
+    }
+  }
+
+  #complete(): void {
+    this.#state = 'ended'
+    try {
+      this.#onComplete({ bytes: Buffer.concat(this.#chunks), chunks: this.#timing })
+    } catch (error) {
+      this.#failure = { error }
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake
+    this.#wake = undefined
+    wake?.()
+  }
+
+  /** Stops reading the real body (the client went away): nothing is stored. */
+  #cancel(): void {
+    if (this.#state !== 'reading') return
+    this.#state = 'cancelled'
+    // A Node stream is destroyed and a web stream cancelled, which ends the pending read.
+    const source = this.#source as { destroy?: () => void; cancel?: () => Promise<void> }
+    if (typeof source.destroy === 'function') source.destroy()
+    else if (typeof source.cancel === 'function') source.cancel().catch(() => {})
+    this.#notify()
+  }
+
+  /** The one reader: the client's adapter. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    let next = 0
+    const read = async (): Promise<IteratorResult<Uint8Array>> => {
+      for (;;) {
+        if (next < this.#chunks.length) return { done: false, value: this.#chunks[next++]! }
+        if (this.#failure) throw this.#failure.error
+        if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
+        await new Promise<void>((resolve) => (this.#wake = resolve))
+      }
+    }
+    return {
+      next: read,
+      return: async () => {
+        this.#cancel()
+        return { done: true, value: undefined }
+      },
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { STATUS_CODES } from 'node:http'
+import { type BodyInput, toBytes } from './body.js'
+import { type HeadersInput, HttpHeaders } from './headers.js'
+
+/**
+ * What an adapter's `sendReal` resolves to as soon as the response head
+ * arrives: the status, the headers as received, and the body as it arrives
+ * (a Node `Readable` such as an `IncomingMessage`, or any async iterable of
+ * chunks). Whole bytes are accepted too, for a transport that only has those.
+ */
+export interface RealResponse {
+  status: number | { code: number; message?: string | undefined }
+  headers?: HeadersInput
+  body?: BodyInput | AsyncIterable<Uint8Array | string>
+}
+
+/** Performs the real request for the adapter; called only when the core decides the request goes to the network. */
+export type SendReal = () => Promise<RealResponse>
+
+/**
+ * The response an adapter hands its client: the head at once, the body chunk
+ * by chunk as the core gets it (from the network while recording, from the
+ * cassette on replay). Every request gets its own object; nothing in it is
+ * kept by the core, so the client may change it freely.
+ */
+export interface StreamedResponse {
+  readonly status: { readonly code: number; readonly message: string }
+  readonly headers: HttpHeaders
+  /**
+   * The body's chunks in order. It rejects with the transport's own error
+   * when the real body fails (a connection cut mid-body), so the adapter can
+   * fail its client the way the client fails live. Leaving the loop early
+   * (the client went away) cancels the real response.
+   */
+  readonly body: AsyncIterable<Uint8Array>
+}
+
+/** A chunk boundary of a body as it arrived: its size, and the time since the previous chunk (the first: since the head). */
+export interface ResponseChunk {
+  readonly size: number
+  readonly delayMs: number
+}
+
+export type BodySource = BodyInput | AsyncIterable<Uint8Array | string>
+
+export function isStreamSource(body: BodySource): body is AsyncIterable<Uint8Array | string> {
+  return typeof body === 'object' && body !== null && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+/**
+ * A body already whole (a replay, a transport that buffers): one chunk, and
+ * no generator, because replay is the hot path.
+ */
+export function wholeBody(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      let sent = bytes.length === 0
+      return {
+        next: () => {
+          if (sent) return Promise.resolve(DONE)
+          sent = true
+          return Promise.resolve({ done: false, value: bytes })
+        },
+        return: () => {
+          sent = true
+          return Promise.resolve(DONE)
+        },
+      }
+    },
+  }
+}
+
+/** The status as the client gets it: the code, and its reason phrase (the standard one when none came). */
+export function statusOf(status: RealResponse['status']): { code: number; message: string } {
+  const code = typeof status === 'number' ? status : status.code
+  const message = typeof status === 'number' ? undefined : status.message
+  return { code, message: message ?? STATUS_CODES[code] ?? '' }
+}
+
+/** A real response the cassette does not record (no cassette, an ignored host, a request a hook keeps out). */
+export function passedThroughResponse(real: RealResponse): StreamedResponse {
+  return { status: statusOf(real.status), headers: new HttpHeaders(real.headers), body: passedThroughBody(real.body) }
+}
+
+/** The body of a response the cassette does not record: chunks pass straight through, nothing is kept. */
+export function passedThroughBody(source: BodySource): AsyncIterable<Uint8Array> {
+  if (!isStreamSource(source)) return wholeBody(toBytes(source) ?? Buffer.alloc(0))
+  return (async function* () {
+    // Leaving this loop early (the client went away) destroys the source, as for-await does.
+    for await (const chunk of source) yield asBytes(chunk)
+  })()
+}
+
+export function asBytes(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8')
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+}

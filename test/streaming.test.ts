@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs'
+import http from 'node:http'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import { VCR } from '@vcrjs/core'
+import { vcrHooks } from '@vcrjs/got'
+import { vcrAgent } from '@vcrjs/http'
+import { vcrDispatcher } from '@vcrjs/undici'
+import got, { ReadError } from 'got'
+import { Agent, request, stream } from 'undici'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { HELD_CHUNKS, startStreamServer } from './support/stream-server.js'
+import { tempCassetteDir } from './support/temp.js'
+
+/** How a test opens a response body as it arrives, through one client, with vcrjs or without. */
+interface StreamingClient {
+  id: string
+  /** Whether leaving the body's iterator early cancels the request (undici.stream's writable does not). */
+  cancelsOnReturn: boolean
+  open(url: string, vcr: boolean): Promise<AsyncIterator<Uint8Array | string>>
+}
+
+function dispatcher(vcr: boolean) {
+  const made = vcr ? vcrDispatcher() : new Agent()
+  onTestFinished(() => made.close())
+  return made
+}
+
+function agent(vcr: boolean): http.Agent {
+  const made = vcr ? vcrAgent(undefined, { protocol: 'http' }) : new http.Agent()
+  onTestFinished(() => made.destroy())
+  return made
+}
+
+/** A Writable's chunks as an async iterator, for undici.stream, which writes into one. */
+function writableQueue(): { writable: Writable; chunks: AsyncIterator<Buffer> } {
+  const queue: Buffer[] = []
+  let finished = false
+  let failure: Error | undefined
+  let wake = () => {}
+  const writable = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      queue.push(chunk)
+      wake()
+      callback()
+    },
+    final(callback) {
+      finished = true
+      wake()
+      callback()
+    },
+  })
+  writable.on('error', (error) => {
+    failure = error
+    wake()
+  })
+  const chunks = (async function* () {
+    for (;;) {
+      const chunk = queue.shift()
+      if (chunk) yield chunk
+      else if (failure) throw failure
+      else if (finished) return
+      else await new Promise<void>((resolve) => (wake = resolve))
+    }
+  })()
+  return { writable, chunks }
+}
+
+const clients: StreamingClient[] = [
+  {
+    id: 'fetch',
+    cancelsOnReturn: true,
+    async open(url, vcr) {
+      // Live: Node's fetch with its own dispatcher (an undici 8 Agent does not fit Node 24's bundled undici).
+      const response = await fetch(url, vcr ? ({ dispatcher: dispatcher(true) } as unknown as RequestInit) : {})
+      return (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+    },
+  },
+  {
+    id: 'undici.request',
+    cancelsOnReturn: true,
+    async open(url, vcr) {
+      const { body } = await request(url, { method: 'GET', dispatcher: dispatcher(vcr) })
+      return body[Symbol.asyncIterator]()
+    },
+  },
+  {
+    id: 'undici.stream',
+    cancelsOnReturn: false,
+    async open(url, vcr) {
+      const { writable, chunks } = writableQueue()
+      stream(url, { method: 'GET', dispatcher: dispatcher(vcr) }, () => writable).catch((error: Error) => writable.destroy(error))
+      return chunks
+    },
+  },
+  {
+    id: 'node:http',
+    cancelsOnReturn: true,
+    open(url, vcr) {
+      return new Promise((resolve, reject) => {
+        http.get(url, { agent: agent(vcr) }, (res) => resolve(res[Symbol.asyncIterator]())).on('error', reject)
+      })
+    },
+  },
+  {
+    id: 'got.stream',
+    cancelsOnReturn: true,
+    async open(url, vcr) {
+      const client = vcr ? got.extend({ hooks: vcrHooks(), retry: { limit: 0 } }) : got.extend({ retry: { limit: 0 } })
+      return client.stream(url)[Symbol.asyncIterator]()
+    },
+  },
+]
+
+async function rest(chunks: AsyncIterator<Uint8Array | string>): Promise<string> {
+  let text = ''
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) text += Buffer.from(next.value).toString()
+  return text
+}
+
+describe.each(clients)('streaming while recording: $id', (client) => {
+  it('delivers the first chunk before the server sends the last, stores the whole body, and replays it offline', async () => {
+    const server = await startStreamServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const events = server.events
+    const recorded = await vcr.useCassette('held.yaml', async () => {
+      const chunks = await client.open(server.url('/held'), true)
+      const first = await chunks.next()
+      events.push(`client got ${JSON.stringify(Buffer.from(first.value!).toString())}`)
+      server.release()
+      return Buffer.from(first.value!).toString() + (await rest(chunks))
+    })
+    // Had vcrjs held the body back, the client would wait for the end the server sends only after this point.
+    expect(events).toEqual(['received /held', 'sent first', `client got ${JSON.stringify(HELD_CHUNKS[0])}`, 'sent rest'])
+    expect(recorded).toBe(HELD_CHUNKS.join(''))
+
+    const hits = server.hits
+    const replayed = await vcr.useCassette('held.yaml', async () => rest(await client.open(server.url('/held'), true)), { recordMode: 'none' })
+    expect(replayed).toBe(HELD_CHUNKS.join(''))
+    expect(server.hits).toBe(hits)
+  })
+
+  it('a connection cut mid-body fails the client as it fails live, and nothing is recorded', async () => {
+    const server = await startStreamServer()
+    const failure = async (vcr: boolean) => {
+      const chunks = await client.open(server.url('/cut'), vcr)
+      const error = await rest(chunks).then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string; cause?: { code?: string } },
+      )
+      return { name: error?.name, code: error?.code, message: error?.message, cause: error?.cause?.code, isReadError: error instanceof ReadError }
+    }
+    const live = await failure(false)
+    expect(live.name).toBeDefined()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const recording = await vcr.useCassette('cut.yaml', () => failure(true))
+    expect(recording).toEqual(live)
+    expect(existsSync(join(dir, 'cut.yaml'))).toBe(false)
+  })
+})
+
+describe.each(clients.filter((client) => client.cancelsOnReturn))('abandoning a stream while recording: $id', (client) => {
+  it('a client that stops reading mid-body cancels the real response, and nothing is recorded', async () => {
+    const server = await startStreamServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const length = await vcr.useCassette('abandoned.yaml', async (cassette) => {
+      const chunks = await client.open(server.url('/held'), true)
+      await chunks.next()
+      await chunks.return?.()
+      await server.next('closed /held')
+      return cassette.length
+    })
+    expect(length).toBe(0)
+    expect(existsSync(join(dir, 'abandoned.yaml'))).toBe(false)
+  })
+})
