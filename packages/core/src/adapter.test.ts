@@ -111,18 +111,32 @@ describe('handleRequest', () => {
     await expect(readFile(join(dir, 'f.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
-  it('a client that stops reading cancels the real body, and nothing is stored', async () => {
+  it('a client that stops reading cancels the real body; what it received is stored, marked cut short', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     const source = controlledBody()
-    const length = await vcr.useCassette('c.yaml', async (cassette) => {
+    const stored = await vcr.useCassette('c.yaml', async (cassette) => {
       const handled = await send(cassette, { status: 200, body: source.body })
       source.feed(Buffer.from('first'))
+      source.feed(Buffer.from('second'))
       for await (const _chunk of handled.response.body) break
+      return cassette.responses.map((response) => [Buffer.from(response.body).toString(), response.cutShort])
+    })
+    expect(stored).toEqual([['first', true]])
+    expect(source.destroyed).toBe(true)
+    expect(await readFile(join(dir, 'c.yaml'), 'utf8')).toContain('cut_short: true')
+  })
+
+  it('a client that stops before any chunk cancels the real body, and nothing is stored', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const source = controlledBody()
+    const length = await vcr.useCassette('n.yaml', async (cassette) => {
+      const handled = await send(cassette, { status: 200, body: source.body })
+      await handled.response.body[Symbol.asyncIterator]().return?.()
       return cassette.length
     })
     expect(length).toBe(0)
     expect(source.destroyed).toBe(true)
-    await expect(readFile(join(dir, 'c.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+    await expect(readFile(join(dir, 'n.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
   it('eject waits for a body still arriving that the client never reads, then saves it', async () => {

@@ -5,6 +5,8 @@ export interface CapturedBody {
   readonly bytes: Buffer
   /** Where the chunks fell, and when, relative to the head. */
   readonly chunks: readonly ResponseChunk[]
+  /** The client stopped reading before the body ended; `bytes` is what it had received. */
+  readonly cutShort?: boolean
 }
 
 /**
@@ -20,8 +22,10 @@ export interface CapturedBody {
  * Content-Length bytes is done at that chunk), else before the client learns
  * the body ended. So a client that has its whole body knows the interaction
  * is in the cassette, and an error `onComplete` throws (a
- * `beforeRecordResponse` hook) fails the client's read. A body that fails or
- * is cancelled never reaches `onComplete`.
+ * `beforeRecordResponse` hook) fails the client's read. A body that fails
+ * never reaches `onComplete`; one the client stops reading (an endless stream
+ * it aborts) reaches it with the chunks the client had received, marked
+ * `cutShort`, so replay gives the same test the same events (#15).
  */
 export class BodyCapture implements AsyncIterable<Uint8Array> {
   readonly #source: AsyncIterable<Uint8Array | string>
@@ -31,6 +35,8 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
   #state: 'reading' | 'ended' | 'failed' | 'cancelled' = 'reading'
   #failure: { error: unknown } | undefined
   #wake: (() => void) | undefined
+  /** How many chunks the client has been handed. */
+  #delivered = 0
   /** Settles when the real body is over: stored (or refused by `onComplete`), failed or cancelled. Never rejects. */
   readonly settled: Promise<void>
 
@@ -84,10 +90,18 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     wake?.()
   }
 
-  /** Stops reading the real body (the client went away): nothing is stored. */
+  /** Stops reading the real body (the client went away); what the client had received is stored, marked cut short. */
   #cancel(): void {
     if (this.#state !== 'reading') return
     this.#state = 'cancelled'
+    if (this.#delivered > 0) {
+      const chunks = this.#chunks.slice(0, this.#delivered)
+      try {
+        this.#onComplete({ bytes: Buffer.concat(chunks), chunks: this.#timing.slice(0, this.#delivered), cutShort: true })
+      } catch {
+        // A hook refusing a cut body has no reader left to tell.
+      }
+    }
     // A Node stream is destroyed and a web stream cancelled, which ends the pending read.
     const source = this.#source as { destroy?: () => void; cancel?: () => Promise<void> }
     if (typeof source.destroy === 'function') source.destroy()
@@ -97,10 +111,9 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
 
   /** The one reader: the client's adapter. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    let next = 0
     const read = async (): Promise<IteratorResult<Uint8Array>> => {
       for (;;) {
-        if (next < this.#chunks.length) return { done: false, value: this.#chunks[next++]! }
+        if (this.#delivered < this.#chunks.length) return { done: false, value: this.#chunks[this.#delivered++]! }
         if (this.#failure) throw this.#failure.error
         if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
         await new Promise<void>((resolve) => (this.#wake = resolve))

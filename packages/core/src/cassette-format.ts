@@ -2,7 +2,7 @@ import { utf8OrNull } from './body.js'
 import { HttpHeaders } from './headers.js'
 import type { Interaction } from './interaction.js'
 import { Request } from './request.js'
-import { Response } from './response.js'
+import { Response, type ResponseInit } from './response.js'
 import type { CassetteData } from './serializers/serializer.js'
 
 /** The vcrpy cassette format version vcrjs reads and writes. */
@@ -50,11 +50,52 @@ export function interactionsToData(interactions: readonly Interaction[]): Casset
         body: { string: bodyValue(interaction.response.body) },
         headers: interaction.response.headers.toMultiMap(),
         status: { code: interaction.response.status.code, message: interaction.response.status.message },
+        ...streamValue(interaction.response),
       },
       ...(interaction.recordedAt ? { recorded_at: interaction.recordedAt.toISOString() } : {}),
     })),
     version: CASSETTE_FORMAT_VERSION,
   }
+}
+
+/**
+ * How a streamed body arrived, under `response.stream`: a key vcrpy and Ruby
+ * VCR ignore (vcrpy's stubs read only `status`, `headers` and `body.string`
+ * of a response, vcr/stubs/__init__.py VCRHTTPResponse; Ruby VCR's
+ * `Response.from_hash` only `status`, `headers`, `body`, `http_version` and
+ * `adapter_metadata`, lib/vcr/structs.rb), so the body stays whole in `body`
+ * and both replay it. `chunks` is one `[byte length, delay ms]` pair per
+ * chunk, the delay since the chunk before (the first: since the head);
+ * `head_ms` the wait for the head; `cut_short: true` when the client stopped
+ * reading before the body ended.
+ */
+export function streamValue(response: Response): { stream?: Record<string, unknown> } {
+  if (response.chunks === undefined) return {}
+  return {
+    stream: {
+      ...(response.headDelayMs === undefined ? {} : { head_ms: Math.round(response.headDelayMs) }),
+      chunks: response.chunks.map((chunk) => [chunk.size, Math.round(chunk.delayMs)]),
+      ...(response.cutShort ? { cut_short: true } : {}),
+    },
+  }
+}
+
+function storedStream(raw: unknown, where: string): Pick<ResponseInit, 'chunks' | 'headDelayMs' | 'cutShort'> {
+  if (raw === null || raw === undefined) return {}
+  const stream = mapping(raw, where)
+  const chunks = list(stream.chunks, `${where}.chunks`).map((pair, index) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || !isCount(pair[0]) || !isCount(pair[1])) {
+      throw new CassetteFormatProblem(`${where}.chunks[${index}] should be a [byte length, delay ms] pair of non-negative numbers`)
+    }
+    return { size: pair[0], delayMs: pair[1] }
+  })
+  const head = stream.head_ms
+  if (head !== undefined && !isCount(head)) throw new CassetteFormatProblem(`${where}.head_ms should be a non-negative number`)
+  return { chunks, headDelayMs: head, cutShort: stream.cut_short === true }
+}
+
+function isCount(raw: unknown): raw is number {
+  return typeof raw === 'number' && Number.isFinite(raw) && raw >= 0
 }
 
 /** Text when the bytes are UTF-8, the bytes themselves otherwise (YAML writes them as `!!binary`). */
@@ -110,7 +151,8 @@ function storedResponse(raw: unknown, where: string): () => Response {
   const message = optionalString(status.message)
   const rawHeaders = headersMapping(response.headers, `${where}.response.headers`)
   const rawBody = body(response.body, `${where}.response.body`)
-  return () => new Response({ status: { code, message }, headers: headers(rawHeaders, ''), body: decodeBody(rawBody) ?? '' })
+  const stream = storedStream(response.stream, `${where}.response.stream`)
+  return () => new Response({ ...stream, status: { code, message }, headers: headers(rawHeaders, ''), body: decodeBody(rawBody) ?? '' })
 }
 
 /** An interaction whose response is built on first access, then kept. */

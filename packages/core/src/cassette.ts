@@ -27,6 +27,7 @@ import {
   passedThroughResponse,
   type RealResponse,
   type SendReal,
+  replayWait,
   type StreamedResponse,
   statusOf,
   wholeBody,
@@ -251,7 +252,12 @@ export class Cassette {
     if (request === null) return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
     if (options.recordMode !== 'all') {
       const played = this.#index.play(request, options.allowPlaybackRepeats)
-      if (played) return { response: responseForClient(played.response, live, options), action: 'replay' }
+      if (played) {
+        const recorded = played.response
+        const wait = options.replaySpeed === undefined ? 0 : (recorded.headDelayMs ?? 0) / options.replaySpeed
+        if (wait > 0) await replayWait(wait)
+        return { response: responseForClient(recorded, live, options), action: 'replay' }
+      }
     }
     if (!this.#mayRecord()) throw this.#noMatch(request)
     // Counted until its body is stored (or fails), so that an eject meanwhile waits for it and saves it.
@@ -263,10 +269,11 @@ export class Cassette {
       if (--this.#recording === 0) this.#whenIdle?.()
     }
     try {
+      const sent = performance.now()
       const real = await sendReal()
       // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
       if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
-      return { response: this.#record(request, live, real, settled), action: 'record' }
+      return { response: this.#record(request, live, real, performance.now() - sent, settled), action: 'record' }
     } catch (error) {
       settled()
       throw error
@@ -279,12 +286,12 @@ export class Cassette {
    * abandons is not stored: nothing half-received passes for complete).
    * `settled` runs once the body is over, stored or not.
    */
-  #record(request: Request, live: Request, real: RealResponse, settled: () => void): StreamedResponse {
+  #record(request: Request, live: Request, real: RealResponse, headDelayMs: number, settled: () => void): StreamedResponse {
     const status = statusOf(real.status)
     const headers = new HttpHeaders(real.headers)
     const store = (body: CapturedBody) => {
       if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
-      const copy = new Response({ status, headers, body: body.bytes, chunks: body.chunks })
+      const copy = new Response({ status, headers, body: body.bytes, chunks: body.chunks, headDelayMs, cutShort: body.cutShort })
       const stored = responseForCassette(copy, live, this.#options)
       if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
     }

@@ -1,6 +1,6 @@
 import * as zlib from 'node:zlib'
 import { HttpHeaders } from './headers.js'
-import { Response } from './response.js'
+import { Response, timingOf } from './response.js'
 
 type Decoder = (body: Buffer) => Buffer
 
@@ -41,5 +41,5 @@ export function decodeCompressedResponse(response: Response): Response {
   }
   const headers = new HttpHeaders(response.headers).delete('content-encoding')
   if (headers.has('content-length')) headers.set('Content-Length', String(body.length))
-  return new Response({ status: response.status, headers, body })
+  return new Response({ ...timingOf(response), status: response.status, headers, body })
 }

@@ -20,7 +20,7 @@ export {
   type MatcherDefinition,
   type MatcherOptions,
 } from './matchers.js'
-export type { CassetteOptions, VcrOptions, BeforeRecordRequest, BeforeRecordResponse, SecretScan } from './options.js'
+export { REPLAY_TIMINGS, type ReplayTiming, type CassetteOptions, type VcrOptions, type BeforeRecordRequest, type BeforeRecordResponse, type SecretScan } from './options.js'
 export { findSecrets } from './secrets/detect.js'
 export { scanInteractions, type SecretFinding } from './secrets/scan.js'
 export type { FilterSpec, FilterReplacement } from './filters.js'

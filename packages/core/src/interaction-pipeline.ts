@@ -2,9 +2,9 @@ import { decodeCompressedResponse } from './decode-compressed.js'
 import { HttpHeaders } from './headers.js'
 import type { NormalizedCassetteOptions } from './options.js'
 import { Request, withoutUserinfo } from './request.js'
-import { Response } from './response.js'
+import { Response, timingOf } from './response.js'
 import { SensitiveDataFilter } from './sensitive-data.js'
-import { type StreamedResponse, wholeBody } from './streamed-response.js'
+import { replayedBody, type StreamedResponse } from './streamed-response.js'
 
 /**
  * What a cassette does to interactions on their way in and out, in vcrpy's
@@ -45,7 +45,7 @@ export function requestForCassette(live: Request, options: NormalizedCassetteOpt
 export function responseForCassette(real: Response, live: Request, options: NormalizedCassetteOptions): Response | null {
   let response: Response | null = options.decodeCompressedResponse ? decodeCompressedResponse(real) : real
   const headers = options.responseHeaderFilters.apply(response.headers, live)
-  if (headers !== response.headers) response = new Response({ status: response.status, headers, body: response.body })
+  if (headers !== response.headers) response = new Response({ ...timingOf(response), status: response.status, headers, body: response.body })
   if (!options.sensitiveData.empty) response = SensitiveDataFilter.response(response, options.sensitiveData.hiding(live))
   for (const hook of options.beforeRecordResponse) {
     if (response === null) break
@@ -66,7 +66,11 @@ export function responseForClient(recorded: Response, live: Request, options: No
   const response = options.sensitiveData.empty ? recorded : SensitiveDataFilter.response(recorded, options.sensitiveData.revealing(live))
   const headers = new HttpHeaders(response.headers)
   if (mayHaveBody(live.method, response.status.code)) agreeContentLength(headers, response.body.length)
-  return { status: { code: response.status.code, message: response.status.message }, headers, body: wholeBody(response.body) }
+  return {
+    status: { code: response.status.code, message: response.status.message },
+    headers,
+    body: replayedBody(response.body, response.chunks, options.replaySpeed),
+  }
 }
 
 /** RFC 9110: these responses carry no body, whatever their headers say. */

@@ -184,7 +184,20 @@ export interface CassetteOptions {
    * @example { funcPathGenerator: (fn) => `cassettes/${fn.name}.yaml` }
    */
   funcPathGenerator?: (fn: (...args: never[]) => unknown, args: readonly unknown[]) => string
+  /**
+   * How a recorded streamed body replays: chunk by chunk always, with no waits
+   * ('instant'), the waits recorded before the head and between chunks
+   * ('recorded'), or those waits divided by `speed`. A response recorded
+   * without chunk data (vcrpy, Ruby VCR, an older vcrjs) replays as one chunk.
+   * @default 'instant'
+   * @example { replayTiming: { speed: 10 } }
+   */
+  replayTiming?: ReplayTiming
 }
+
+/** The named `replayTiming` values; `{ speed: n }` is the third form. */
+export const REPLAY_TIMINGS = ['instant', 'recorded'] as const
+export type ReplayTiming = (typeof REPLAY_TIMINGS)[number] | { speed: number }
 
 export interface VcrOptions extends CassetteOptions {
   /**
@@ -220,6 +233,7 @@ const CASSETTE_OPTION_NAMES = [
   'recordOnException',
   'pathTransformer',
   'funcPathGenerator',
+  'replayTiming',
 ] as const satisfies readonly (keyof CassetteOptions)[]
 const VCR_OPTION_NAMES = [...CASSETTE_OPTION_NAMES, 'cassetteLibraryDir'] as const
 
@@ -248,6 +262,8 @@ export interface NormalizedCassetteOptions {
   readonly allowUnusedInteractions: boolean
   readonly reRecordInterval: number | undefined
   readonly recordOnException: boolean
+  /** What the recorded waits are divided by on replay; `undefined` for 'instant' (no waits). */
+  readonly replaySpeed: number | undefined
 }
 
 export function assertKnownOptions(options: object, where: 'VCR' | 'cassette'): void {
@@ -316,6 +332,26 @@ export function normalizeCassetteOptions(
     allowUnusedInteractions: options.allowUnusedInteractions ?? true,
     reRecordInterval: interval,
     recordOnException: options.recordOnException ?? true,
+    replaySpeed: replaySpeed(options.replayTiming),
+  }
+}
+
+function replaySpeed(timing: ReplayTiming | undefined): number | undefined {
+  if (timing === undefined || timing === 'instant') return undefined
+  if (timing === 'recorded') return 1
+  const speed = typeof timing === 'object' && timing !== null ? (timing as { speed?: unknown }).speed : undefined
+  if (typeof speed === 'number' && Number.isFinite(speed) && speed > 0) return speed
+  throw new InvalidOptionError(
+    'replayTiming',
+    `replayTiming must be 'instant', 'recorded' or { speed: n } with n a positive number (2 replays twice as fast as recorded), got ${describe(timing)}`,
+  )
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
   }
 }
 

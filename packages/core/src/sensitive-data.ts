@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { HttpHeaders } from './headers.js'
 import { Request } from './request.js'
-import { Response } from './response.js'
+import { Response, timingOf } from './response.js'
 import { type Spelling, SPELLINGS, spell } from './secrets/spellings.js'
 
 /**
@@ -93,7 +93,8 @@ export class SensitiveDataFilter {
     const headers = replaceInHeaders(response.headers, pairs)
     const body = replaceInBody(response.body, pairs, isJson(response.headers))
     if (headers === response.headers && body === response.body) return response
-    return new Response({ status: response.status, headers: withLength(headers, body, response.body), body })
+    // Timing is kept; the chunk boundaries only while the length is unchanged (Response checks).
+    return new Response({ ...timingOf(response), status: response.status, headers: withLength(headers, body, response.body), body })
   }
 }
 

@@ -72,6 +72,43 @@ export function wholeBody(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   }
 }
 
+/**
+ * A recorded body replayed in the chunks it was recorded in: views into the
+ * stored bytes (no copy per chunk), each after its recorded delay divided by
+ * `speed`, or at once when `speed` is undefined ('instant'). Without chunk
+ * data (a cassette of vcrpy, Ruby VCR or an older vcrjs) the body is one chunk.
+ * No generator, because replay is the hot path.
+ */
+export function replayedBody(bytes: Uint8Array, chunks: readonly ResponseChunk[] | undefined, speed: number | undefined): AsyncIterable<Uint8Array> {
+  if (chunks === undefined || (chunks.length <= 1 && speed === undefined)) return wholeBody(bytes)
+  return {
+    [Symbol.asyncIterator]() {
+      let index = 0
+      let offset = 0
+      let stopped = false
+      return {
+        next: () => {
+          if (stopped || index >= chunks.length) return Promise.resolve(DONE)
+          const chunk = chunks[index++]!
+          const value = bytes.subarray(offset, (offset += chunk.size))
+          const wait = speed === undefined ? 0 : chunk.delayMs / speed
+          if (wait <= 0) return Promise.resolve({ done: false, value })
+          return replayWait(wait).then(() => (stopped ? DONE : { done: false, value }))
+        },
+        return: () => {
+          stopped = true
+          return Promise.resolve(DONE)
+        },
+      }
+    },
+  }
+}
+
+/** A recorded wait on replay, on the global timers (so a test's fake timers drive it). */
+export function replayWait(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
 /** The status as the client gets it: the code, and its reason phrase (the standard one when none came). */
 export function statusOf(status: RealResponse['status']): { code: number; message: string } {
   const code = typeof status === 'number' ? status : status.code

@@ -1,5 +1,5 @@
 import { utf8OrNull } from '../body.js'
-import { interactionsFromData } from '../cassette-format.js'
+import { interactionsFromData, streamValue } from '../cassette-format.js'
 import type { Interaction } from '../interaction.js'
 import type { CassetteData, Serializer } from './serializer.js'
 import { yamlSerializer } from './yaml.js'
@@ -46,6 +46,8 @@ export function rubyCassetteData(interactions: readonly Interaction[], now: Date
         headers: response.headers.toMultiMap(),
         body: rubyBody(response.body),
         http_version: null,
+        // Ruby VCR's Response.from_hash ignores it, as vcrpy does; vcrjs replays the chunks from it.
+        ...streamValue(response),
       },
       recorded_at: (recordedAt ?? now).toUTCString(),
     })),

@@ -1,7 +1,8 @@
 /**
  * A fast reader for exactly the YAML that vcrjs's emitter writes (yaml.ts):
  * block mappings and sequences indented the PyYAML way, one-line plain,
- * single- and double-quoted scalars, `!!binary |` blocks, `[]` and `{}`.
+ * single- and double-quoted scalars, `!!binary |` blocks, `[]`, `{}` and
+ * one-line lists of integers (`[14, 150]`).
  * That is nearly every cassette vcrjs loads, and this reads one several times
  * faster than a general YAML parser, with fresh objects that do not hold on to
  * the parser's state. It gives up, returning `undefined`, at the first thing
@@ -48,6 +49,8 @@ const DOUBLE_QUOTE = 0x22
 // space or a colon; `isPlainString` also rules out the words YAML reads as null or booleans.
 const PLAIN_STRING = /^(?!.*(?: #|: ))[A-Za-z](?:[\x20-\x7e]*[\x21-\x39\x3b-\x7e])?$/
 const INTEGER = /^-?(?:0|[1-9][0-9]{0,14})$/
+// What the emitter writes for a list of integers (a stream's chunk pairs).
+const INTEGER_LIST = /^\[-?(?:0|[1-9][0-9]{0,14})(?:, -?(?:0|[1-9][0-9]{0,14}))*\]$/
 const BASE64_LINE = /^[A-Za-z0-9+/]+=*$/
 const CANONICAL_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 const YAML_NULL = new Set(['null', 'Null', 'NULL', '~'])
@@ -289,6 +292,7 @@ class Reader {
 function plain(raw: string): unknown {
   if (raw === '[]') return []
   if (raw === '{}') return {}
+  if (INTEGER_LIST.test(raw)) return raw.slice(1, -1).split(', ').map(Number)
   if (YAML_NULL.has(raw)) return null
   if (YAML_TRUE.has(raw)) return true
   if (YAML_FALSE.has(raw)) return false

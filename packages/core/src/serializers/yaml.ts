@@ -63,6 +63,11 @@ function emitValue(value: Value, head: string, indent: number, out: string[], un
       out.push(`${head} []`)
       return
     }
+    // A stream's [byte length, delay ms] pairs: one line each, as PyYAML reads them too.
+    if (value.every(Number.isInteger)) {
+      out.push(`${head} [${value.join(', ')}]`)
+      return
+    }
     out.push(head)
     const itemIndent = underKey ? indent : indent + 2
     const pad = ' '.repeat(itemIndent)
