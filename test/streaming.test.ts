@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import http from 'node:http'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { VCR } from '@vcrjs/core'
@@ -9,6 +10,7 @@ import { vcrDispatcher } from '@vcrjs/undici'
 import got, { ReadError } from 'got'
 import { Agent, request, stream } from 'undici'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { startSseServer } from './support/sse-server.js'
 import { HELD_CHUNKS, startStreamServer } from './support/stream-server.js'
 import { tempCassetteDir } from './support/temp.js'
 
@@ -161,19 +163,69 @@ describe.each(clients)('streaming while recording: $id', (client) => {
   })
 })
 
-describe.each(clients.filter((client) => client.cancelsOnReturn))('abandoning a stream while recording: $id', (client) => {
-  it('a client that stops reading mid-body cancels the real response, and nothing is recorded', async () => {
-    const server = await startStreamServer()
+const EVENTS = ['data: {"n":1}\n\n', 'data: {"n":2}\n\n', 'data: {"n":3}\n\n', 'data: [DONE]\n\n']
+
+/** The chunks left in `chunks`, each as text. */
+async function remaining(chunks: AsyncIterator<Uint8Array | string>): Promise<string[]> {
+  const out: string[] = []
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) out.push(Buffer.from(next.value).toString())
+  return out
+}
+
+describe.each(clients)('replaying a stream: $id', (client) => {
+  it('delivers the recorded chunks one by one, in order, offline', async () => {
+    const server = await startSseServer()
     const dir = await tempCassetteDir()
     const vcr = new VCR({ cassetteLibraryDir: dir })
-    const length = await vcr.useCassette('abandoned.yaml', async (cassette) => {
-      const chunks = await client.open(server.url('/held'), true)
-      await chunks.next()
-      await chunks.return?.()
-      await server.next('closed /held')
-      return cassette.length
+    const recorded = await vcr.useCassette('sse.yaml', async () => {
+      const chunks = await client.open(server.url('/sse'), true)
+      await server.opened()
+      const got: string[] = []
+      for (const event of EVENTS) {
+        server.send(event)
+        got.push(Buffer.from((await chunks.next()).value!).toString())
+      }
+      server.end()
+      return [...got, ...(await remaining(chunks))]
     })
-    expect(length).toBe(0)
-    expect(existsSync(join(dir, 'abandoned.yaml'))).toBe(false)
+    expect(recorded).toEqual(EVENTS)
+    expect(await readFile(join(dir, 'sse.yaml'), 'utf8')).toContain(`chunks:\n${EVENTS.map((e) => `      - [${e.length}, `).join('')}`.slice(0, 20))
+    await server.close()
+
+    const replayed = await vcr.useCassette('sse.yaml', async () => remaining(await client.open(server.url('/sse'), true)), { recordMode: 'none' })
+    expect(replayed).toEqual(EVENTS)
+  })
+})
+
+describe.each(clients.filter((client) => client.cancelsOnReturn))('abandoning a stream while recording: $id', (client) => {
+  it('a client that reads two events of an endless stream and stops gets them live; replay gives the same two, then the body ends', async () => {
+    const server = await startSseServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const read = async (chunks: AsyncIterator<Uint8Array | string>, live: boolean) => {
+      const got: string[] = []
+      for (const event of EVENTS.slice(0, 2)) {
+        if (live) server.send(event)
+        got.push(Buffer.from((await chunks.next()).value!).toString())
+      }
+      await chunks.return?.()
+      return got
+    }
+    const recorded = await vcr.useCassette('endless.yaml', async () => {
+      const chunks = await client.open(server.url('/sse'), true)
+      await server.opened()
+      return read(chunks, true)
+    })
+    expect(recorded).toEqual(EVENTS.slice(0, 2))
+    const text = await readFile(join(dir, 'endless.yaml'), 'utf8')
+    expect(text).toContain(`string: ${JSON.stringify(EVENTS.slice(0, 2).join(''))}`)
+    expect(text).toContain('cut_short: true')
+    await server.close()
+
+    const replayed = await vcr.useCassette('endless.yaml', async () => {
+      const chunks = await client.open(server.url('/sse'), true)
+      return { read: await read(chunks, false), after: await remaining(chunks) }
+    }, { recordMode: 'none' })
+    expect(replayed).toEqual({ read: EVENTS.slice(0, 2), after: [] })
   })
 })

@@ -138,8 +138,8 @@ describe('replay of a streamed body', () => {
     return after
   }
 
-  it("'instant' (the default) waits for nothing", async () => {
-    expect(await timeline(undefined, [0])).toEqual([`0:4`])
+  it("'instant' (the default) waits none of the recorded time (100 ms, then 250 ms per chunk)", async () => {
+    expect(await timeline(undefined, [1])).toEqual(['1:4'])
   })
 
   it("'recorded' waits the recorded time before the head and before each chunk", async () => {

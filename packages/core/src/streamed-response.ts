@@ -75,7 +75,7 @@ export function wholeBody(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 /**
  * A recorded body replayed in the chunks it was recorded in: views into the
  * stored bytes (no copy per chunk), each after its recorded delay divided by
- * `speed`, or at once when `speed` is undefined ('instant'). Without chunk
+ * `speed`, or one event-loop turn apart when `speed` is undefined ('instant'). Without chunk
  * data (a cassette of vcrpy, Ruby VCR or an older vcrjs) the body is one chunk.
  * No generator, because replay is the hot path.
  */
@@ -92,8 +92,10 @@ export function replayedBody(bytes: Uint8Array, chunks: readonly ResponseChunk[]
           const chunk = chunks[index++]!
           const value = bytes.subarray(offset, (offset += chunk.size))
           const wait = speed === undefined ? 0 : chunk.delayMs / speed
-          if (wait <= 0) return Promise.resolve({ done: false, value })
-          return replayWait(wait).then(() => (stopped ? DONE : { done: false, value }))
+          if (wait > 0) return replayWait(wait).then(() => (stopped ? DONE : { done: false, value }))
+          if (index === 1) return Promise.resolve({ done: false, value })
+          // One turn of the event loop between chunks, or a client that buffers (an IncomingMessage, a web stream) would read them as one.
+          return new Promise((resolve) => setImmediate(() => resolve(stopped ? DONE : { done: false, value })))
         },
         return: () => {
           stopped = true

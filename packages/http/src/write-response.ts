@@ -19,6 +19,8 @@ export async function writeResponse(res: ServerResponse, response: StreamedRespo
   res.sendDate = false
   for (const name of ['connection', 'content-length', 'transfer-encoding', 'date']) res.removeHeader(name)
   res.writeHead(response.status.code, response.status.message, response.headers.toRaw())
+  // Node holds a head back until the first body write; the client gets it now, as from a server that flushes (an SSE stream's first event may be far off).
+  res.flushHeaders()
   for await (const chunk of response.body) {
     // The client went away: leaving the loop cancels the real response.
     if (res.destroyed) return

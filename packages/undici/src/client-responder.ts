@@ -18,6 +18,7 @@ type Controller = Dispatcher.DispatchController
 export class ClientResponder {
   readonly #handler: Handler
   readonly #onAbort: (reason: Error) => void
+  #body: AsyncIterator<Uint8Array> | undefined
   readonly #controller: ReplayController | undefined
   #finished = false
   #paused: { promise: Promise<void>; resolve: () => void } | undefined
@@ -48,6 +49,7 @@ export class ClientResponder {
   async respond(response: StreamedResponse): Promise<void> {
     if (this.#finished) return
     const iterator = response.body[Symbol.asyncIterator]()
+    this.#body = iterator
     try {
       const client = this.#controller ? this.#controllerClient(this.#controller) : this.#legacyClient()
       client.start(response)
@@ -127,6 +129,8 @@ export class ClientResponder {
   #abort(reason: Error | undefined): void {
     if (this.#finished) return
     const error = reason ?? new DOMException('This operation was aborted', 'AbortError')
+    // The core learns first that the client left (it keeps what the client received), then the real request is cancelled.
+    void this.#body?.return?.()
     this.#onAbort(error)
     this.fail(error)
     this.#resume()
