@@ -8,6 +8,7 @@ import {
   HttpHeaders,
   readRequestBody,
   redactUrl,
+  type StreamedResponse,
   UnsupportedRequestError,
 } from '@vcrjs/core/adapter'
 import { MemorySocket } from './memory-socket.js'
@@ -106,9 +107,13 @@ export class VcrConnections {
 
   async #answer(connection: Connection, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const controller = new AbortController()
-    // A client that aborts or times out destroys its socket: stop the real request too.
+    let streamed: StreamedResponse | undefined
+    // A client that aborts or times out destroys its socket: stop the real request too, once the core
+    // knows the client left (so it keeps what the client received, cut short, rather than a failed body).
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
+      if (res.writableFinished) return
+      void streamed?.body[Symbol.asyncIterator]().return?.()
+      controller.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
     })
     let headSent = false
     try {
@@ -125,6 +130,7 @@ export class VcrConnections {
         sendReal: () => sendReal(this.#protocol, connection.connectOptions, this.#realAgent, written, controller.signal),
         allowHttpWithoutCassette: this.#adapterOptions.allowHttpWithoutCassette,
       })
+      streamed = response
       if (res.destroyed) return
       headSent = true
       await writeResponse(res, response)
