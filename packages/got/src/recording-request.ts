@@ -21,6 +21,7 @@ export class RecordingRequest extends Writable {
   #take: () => void = () => {}
   #refuse: (error: Error) => void = () => {}
   #real: ClientRequest | undefined
+  #response: Readable | undefined
   #socketTimeout: number | undefined
 
   constructor() {
@@ -45,6 +46,8 @@ export class RecordingRequest extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#refuse(error ?? new DOMException('got destroyed the request', 'AbortError'))
+    // The response first: the core learns the client left (and keeps what it received, cut short) before the real body fails.
+    this.#response?.destroy()
     this.#real?.destroy(error ?? undefined)
     callback(error)
   }
@@ -70,6 +73,7 @@ export class RecordingRequest extends Writable {
 
   /** Hands got the response, as a live request's 'response' event does. */
   respond(response: Readable): void {
+    this.#response = response
     if (this.destroyed) response.destroy()
     else this.emit('response', response)
   }
