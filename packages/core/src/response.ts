@@ -24,7 +24,7 @@ export class Response {
   readonly body: Uint8Array
   /**
    * The chunks the body arrived in while recording, each with the time since
-   * the one before (the first: since the head), in memory only for now.
+   * the one before (the first: since the head); saved under `response.stream`.
    * Absent for a body not received in this run, and dropped when a filter or
    * hook changed the body's length, since the boundaries no longer describe it.
    */
