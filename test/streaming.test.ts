@@ -3,7 +3,9 @@ import http from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { vcrAdapter } from '@vcrjs/axios'
 import { VCR } from '@vcrjs/core'
+import axios from 'axios'
 import { vcrHooks } from '@vcrjs/got'
 import { vcrAgent } from '@vcrjs/http'
 import { vcrDispatcher } from '@vcrjs/undici'
@@ -104,6 +106,17 @@ const clients: StreamingClient[] = [
       })
     },
   },
+  ...(['http', 'fetch'] as const).map(
+    (transport): StreamingClient => ({
+      id: `axios (${transport})`,
+      cancelsOnReturn: true,
+      async open(url, vcr) {
+        const client = axios.create({ adapter: vcr ? vcrAdapter(undefined, { transport }) : transport })
+        const response = await client.get<AsyncIterable<Uint8Array>>(url, { responseType: 'stream' })
+        return response.data[Symbol.asyncIterator]()
+      },
+    }),
+  ),
   {
     id: 'got.stream',
     cancelsOnReturn: true,
