@@ -17,10 +17,14 @@ interface Sdk {
   /** The SSE events the fake endpoint sends, one write each. */
   wire: readonly string[]
   /** Opens a streamed completion; its iterator yields the SDK's own chunk or event objects. */
-  open(baseURL: string, fetchOptions: { dispatcher: Dispatcher } | undefined): Promise<AsyncIterable<unknown>>
+  open(baseURL: string, fetchOptions: RequestInit | undefined): Promise<AsyncIterable<unknown>>
   /** What a test compares: the delta text of an item, or its type. */
   describe(item: unknown): string
 }
+
+// Each SDK types fetchOptions with its own copy of the fetch types.
+type OpenAIOptions = NonNullable<ConstructorParameters<typeof OpenAI>[0]>
+type AnthropicOptions = NonNullable<ConstructorParameters<typeof Anthropic>[0]>
 
 const openaiChunk = (delta: object, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
@@ -38,7 +42,7 @@ const sdks: Sdk[] = [
       'data: [DONE]\n\n',
     ],
     async open(baseURL, fetchOptions) {
-      const client = new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0, ...(fetchOptions ? { fetchOptions } : {}) })
+      const client = new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0, ...(fetchOptions ? { fetchOptions: fetchOptions as OpenAIOptions['fetchOptions'] } : {}) })
       return client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true })
     },
     describe: (item) => {
@@ -60,7 +64,7 @@ const sdks: Sdk[] = [
       anthropicEvent('message_stop', {}),
     ],
     async open(baseURL, fetchOptions) {
-      const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL, maxRetries: 0, ...(fetchOptions ? { fetchOptions } : {}) })
+      const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL, maxRetries: 0, ...(fetchOptions ? { fetchOptions: fetchOptions as AnthropicOptions['fetchOptions'] } : {}) })
       return client.messages.create({ model: 'claude-test', max_tokens: 64, messages: [{ role: 'user', content: 'Hi' }], stream: true })
     },
     describe: (item) => {
@@ -71,8 +75,9 @@ const sdks: Sdk[] = [
 ]
 
 const routes = [
-  { route: 'global fetch', through: (dispatcher: Dispatcher) => (setGlobalDispatcher(dispatcher), undefined) },
-  { route: 'fetchOptions.dispatcher', through: (dispatcher: Dispatcher) => ({ dispatcher }) },
+  { route: 'global fetch', through: (dispatcher: Dispatcher): RequestInit | undefined => (setGlobalDispatcher(dispatcher), undefined) },
+  // Node's RequestInit types lack `dispatcher`, which Node's fetch accepts (undici's own types have it).
+  { route: 'fetchOptions.dispatcher', through: (dispatcher: Dispatcher) => ({ dispatcher }) as unknown as RequestInit },
 ]
 
 describe.each(sdks)('$id streaming', (sdk) => {
