@@ -46,8 +46,9 @@ export class RecordingRequest extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#refuse(error ?? new DOMException('got destroyed the request', 'AbortError'))
-    // The response first: the core learns the client left (and keeps what it received, cut short) before the real body fails.
-    this.#response?.destroy()
+    // Destroyed without an error (the client stopped reading): the response first, so the core learns the client
+    // left and keeps what it received, cut short. With one (a timeout), the real body fails first: nothing is kept.
+    if (error === null) this.#response?.destroy()
     this.#real?.destroy(error ?? undefined)
     callback(error)
   }

@@ -19,12 +19,19 @@ export async function writeResponse(res: ServerResponse, response: StreamedRespo
   res.sendDate = false
   for (const name of ['connection', 'content-length', 'transfer-encoding', 'date']) res.removeHeader(name)
   res.writeHead(response.status.code, response.status.message, response.headers.toRaw())
-  // Node holds a head back until the first body write; the client gets it now, as from a server that flushes (an SSE stream's first event may be far off).
-  res.flushHeaders()
+  // Node holds a head back until the first body write; a body's head goes now, as from a server that
+  // flushes (an SSE stream's first event may be far off). A bodiless one goes with its end, as before:
+  // its client is done at the head, before the core has stored the interaction.
+  if (mayHaveBody(res.req.method, response.status.code) && response.headers.get('content-length')?.trim() !== '0') res.flushHeaders()
   for await (const chunk of response.body) {
     // The client went away: leaving the loop cancels the real response.
     if (res.destroyed) return
     if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')])
   }
   if (!res.destroyed) res.end()
+}
+
+/** RFC 9110: these responses carry no body, whatever their headers say. */
+function mayHaveBody(method: string | undefined, status: number): boolean {
+  return method !== 'HEAD' && status >= 200 && status !== 204 && status !== 205 && status !== 304
 }
