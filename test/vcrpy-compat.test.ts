@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { type LiveExchange, PEERS, peerDir, readPeerSidecar } from './support/peer-fixtures.js'
 import { PEER_SCENARIOS } from './support/peer-scenarios.js'
 import { BINARY_BODY, COMPRESSED_JSON, startTestServer, UTF8_BODY } from './support/server.js'
+import { startSseServer } from './support/sse-server.js'
 import { tempCassetteDir } from './support/temp.js'
 
 const VCRPY_REPLAY = fileURLToPath(new URL('support/vcrpy-replay.py', import.meta.url))
@@ -158,6 +159,39 @@ describe('a cassette recorded by @vcrjs/core loads in the real vcrpy', () => {
       'theme=dark; Path=/',
     ])
     expect(Buffer.from(JSON.parse(decoded[5]!.toString()).body, 'base64').toString()).toBe(jsonPost)
+  })
+
+  it('vcrpy loads a streamed SSE response vcrjs recorded (chunk data and all) and replays its body whole, offline', async () => {
+    const server = await startSseServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const events = ['data: {"delta":"Hel"}\n\n', 'data: {"delta":"lo"}\n\n', 'data: [DONE]\n\n']
+    const url = server.url('/sse')
+    await vcr.useCassette('sse.yaml', async (cassette) => {
+      const dispatcher = vcrDispatcher(cassette)
+      try {
+        const response = await undiciRequest(url, { dispatcher })
+        const iterator = response.body[Symbol.asyncIterator]()
+        await server.opened()
+        for (const event of events) {
+          server.send(event)
+          await iterator.next()
+        }
+        server.end()
+        await iterator.next()
+      } finally {
+        await dispatcher.close()
+      }
+    })
+    await server.close()
+    const seen = await runVcrpy(join(dir, 'sse.yaml'), [{ method: 'GET', url, headers: [], body: null }])
+    expect(Buffer.from(seen.cassette[0]!.responseBodyBase64 ?? '', 'base64').toString()).toBe(events.join(''))
+    expect(seen.replayed[0]!.status).toBe(200)
+    expect(Buffer.from(seen.replayed[0]!.bodyBase64 ?? '', 'base64').toString()).toBe(events.join(''))
+    // The file it read holds the chunk boundaries vcrjs replays from.
+    const reloaded = await vcr.insertCassette('sse.yaml', { recordMode: 'none' })
+    expect(reloaded.responses[0]!.chunks?.map((chunk) => chunk.size)).toEqual(events.map((event) => event.length))
+    await reloaded.eject()
   })
 
   it('vcrpy replays a cassette of @vcrjs/core only for requests it recorded', async () => {
