@@ -13,6 +13,7 @@ import { type RecordMode, VCR } from '@vcrjs/core'
 import { startTestServer } from '../test/support/server.js'
 import { CALLS } from './calls.js'
 import { CLIENTS } from './clients.js'
+import { demonstrateStreaming } from './streaming.js'
 import type { DemoClient, DemoResponse } from './demo-client.js'
 
 interface CallResult {
@@ -27,6 +28,7 @@ async function main(): Promise<boolean> {
   console.log(`Cassettes go to ${dir}`)
   let allMatched = true
   for (const client of CLIENTS) allMatched = (await demonstrate(client, vcr, dir)) && allMatched
+  allMatched = (await demonstrateStreaming(vcr, dir)) && allMatched
   console.log(allMatched ? '\nEvery replay matched its live run.' : '\nSome replays did not match their live run.')
   return allMatched
 }
