@@ -24,7 +24,8 @@ export async function demonstrateStreaming(vcr: VCR, dir: string): Promise<boole
   const dispatcher = vcrDispatcher()
   const read = async () => {
     const start = performance.now()
-    const response = await fetch(url, { dispatcher } as RequestInit)
+    // Node's RequestInit types lack `dispatcher`, which its fetch accepts.
+    const response = await fetch(url, { dispatcher } as unknown as RequestInit)
     const got: { text: string; ms: number }[] = []
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) got.push({ text: Buffer.from(chunk).toString(), ms: performance.now() - start })
     return got
