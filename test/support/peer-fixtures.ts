@@ -61,6 +61,11 @@ export function readPeerSidecar(peer: Peer, name: string): PeerSidecar {
   return JSON.parse(readFileSync(join(peerDir(peer), `${name}.live.json`), 'utf8')) as PeerSidecar
 }
 
+/** The body as the peer stored it in its cassette: the bytes as received where its client exposes them, else as handed over. */
+export function storedBody(live: LiveExchange): Buffer {
+  return Buffer.from(live.wireBodyBase64 ?? live.bodyBase64, 'base64')
+}
+
 /**
  * The body a client that inflates gzip hands its caller. A peer's client may
  * or may not have inflated it itself (Net::HTTP leaves it compressed when the
