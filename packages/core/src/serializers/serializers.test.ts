@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { interactionsFromData } from '../cassette-format.js'
+import { handleRequest } from '../handle-request.js'
+import { VCR } from '../vcr.js'
 import { jsonSerializer } from './json.js'
 import { yamlSerializer } from './yaml.js'
 
@@ -96,6 +102,14 @@ describe('yaml serializer', () => {
   })
 })
 
+describe('yaml serializer: YAML 1.1 scalars as PyYAML and Psych write them', () => {
+  it('reads unquoted 1e3, 08, 0o17, 12e4, 68469e21, yes, off and ~ as the text written, and only decimal integers and null as other types', () => {
+    const words = ['1e3', '08', '0o17', '12e4', '68469e21', 'yes', 'off', '~', 'True', '1.5', '0x1F', '1_000']
+    const text = `values:\n${words.map((word) => `- ${word}`).join('\n')}\ncode: 200\nnothing: null\nempty:\nversion: 1\n`
+    expect(yamlSerializer.deserialize(text)).toEqual({ values: words, code: 200, nothing: null, empty: null, version: 1 })
+  })
+})
+
 describe('json serializer', () => {
   it('writes four-space JSON with a final newline, like vcrpy', () => {
     expect(jsonSerializer.serialize({ version: 1 })).toBe('{\n    "version": 1\n}\n')
@@ -104,5 +118,37 @@ describe('json serializer', () => {
   it('writes bytes as {base64_string}', () => {
     const text = jsonSerializer.serialize({ body: Buffer.from([0xff, 0xfe]), other: new Uint8Array([1]) })
     expect(JSON.parse(text)).toEqual({ body: { base64_string: '//4=' }, other: { base64_string: 'AQ==' } })
+  })
+
+  it('a cassette with non-UTF-8 request and response bodies round-trips through a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vcrjs-json-'))
+    try {
+      const vcr = new VCR({ cassetteLibraryDir: dir, serializer: 'json' })
+      const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9])
+      const binary = Buffer.from([0x1f, 0x8b, 0x00, 0xff])
+      await vcr.useCassette('binary.json', (cassette) =>
+        handleRequest({ cassette, request: { method: 'POST', url: 'http://h.test/', body: latin1 }, sendReal: async () => ({ status: 200, body: binary }) }),
+      )
+      const written = JSON.parse(await readFile(join(dir, 'binary.json'), 'utf8'))
+      // Ruby VCR's spelling, one level deep: not `{string: {base64_string}}`.
+      expect(written.interactions[0].response.body).toEqual({ base64_string: binary.toString('base64') })
+      expect(written.interactions[0].request.body).toEqual({ base64_string: latin1.toString('base64') })
+      await vcr.useCassette(
+        'binary.json',
+        (cassette) => {
+          expect(Buffer.from(cassette.requests[0]!.body!)).toEqual(latin1)
+          expect(Buffer.from(cassette.responses[0]!.body)).toEqual(binary)
+        },
+        { recordMode: 'none' },
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("reads the `{string: {base64_string}}` that vcrjs's JSON wrote before", () => {
+    const data = { interactions: [{ request: { method: 'GET', uri: 'http://h.test/', body: null, headers: {} }, response: { status: { code: 200 }, headers: {}, body: { string: { base64_string: '//4=' } } } }], version: 1 }
+    const [interaction] = interactionsFromData(jsonSerializer.deserialize(JSON.stringify(data)))
+    expect([...interaction!.response.body]).toEqual([0xff, 0xfe])
   })
 })
