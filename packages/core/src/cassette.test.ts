@@ -126,6 +126,18 @@ describe('playback', () => {
     })
   })
 
+  it("allPlayed counts as vcrpy's all_played: an interaction recorded in new_episodes has not been played (vcrpy tests/integration/test_record_mode.py)", async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'new_episodes' })
+    await writeCassette(vcr, 'episodes.yaml', ['http://h.test/'])
+    await vcr.useCassette('episodes.yaml', async (cassette) => {
+      await ask(cassette, 'http://h.test/')
+      expect(cassette.allPlayed).toBe(true)
+      await ask(cassette, 'http://h.test/get')
+      expect([cassette.playCount, cassette.allPlayed]).toEqual([1, false])
+    })
+    await vcr.useCassette('episodes.yaml', (cassette) => expect(cassette.length).toBe(2))
+  })
+
   it('allowPlaybackRepeats repeats the last match once all have played', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     await writeCassette(vcr, 'r.yaml', ['http://h.test/n', 'http://h.test/n'])
