@@ -42,6 +42,10 @@ interface Shape {
   requestBodies?: string[]
   /** The cassette is refused: CassetteLoadError's message matches this. */
   loadError?: string
+  /** The `sensitiveData` the cassette needs to replay. */
+  sensitiveData?: Record<string, string>
+  /** Without `sensitiveData`, the first request fails with a no-match error whose message matches this. */
+  noMatchWithout?: string
 }
 
 const SHAPES: Shape[] = readdirSync(SHAPES_DIR)
@@ -51,7 +55,8 @@ const SHAPES: Shape[] = readdirSync(SHAPES_DIR)
 
 const CLIENTS: readonly ClientUnderTest[] = [...INTEROP_CLIENTS, nodeHttpClient]
 
-const vcrFor = (shape: Shape) => new VCR({ cassetteLibraryDir: SHAPES_DIR, serializer: shape.serializer ?? 'yaml' })
+const vcrFor = (shape: Shape, { withSensitiveData = true } = {}) =>
+  new VCR({ cassetteLibraryDir: SHAPES_DIR, serializer: shape.serializer ?? 'yaml', sensitiveData: withSensitiveData ? (shape.sensitiveData ?? {}) : {} })
 
 function expectedBody(response: ShapeResponse): Buffer {
   return response.bodyBase64 === undefined ? Buffer.from(response.body ?? '', 'utf8') : Buffer.from(response.bodyBase64, 'base64')
@@ -91,6 +96,15 @@ for (const shape of SHAPES.filter((s) => s.loadError === undefined)) {
         { recordMode: 'none' },
       )
     })
+
+    if (shape.noMatchWithout !== undefined) {
+      it('without sensitiveData, a request fails with an error that names the placeholders to give', async () => {
+        const error = await vcrFor(shape, { withSensitiveData: false })
+          .useCassette(shape.cassette, (cassette) => CLIENTS[1]!.send(shape.requests![0]!, cassette), { recordMode: 'none' })
+          .catch((e: unknown) => e)
+        expect(String((error as Error).message)).toMatch(new RegExp(shape.noMatchWithout!, 's'))
+      })
+    }
 
     for (const client of CLIENTS) {
       it(`replays through ${client.id} as the peer's client gets it`, async () => {
