@@ -40,6 +40,9 @@ interface Shape {
   responseHeaders?: Record<string, string[]>[]
   /** The request bodies the cassette holds, as text. */
   requestBodies?: string[]
+  /** The request headers the cassette holds (lower-case names). */
+  requestHeaders?: Record<string, string[]>[]
+  matchOn?: string[]
   /** The cassette is refused: CassetteLoadError's message matches this. */
   loadError?: string
   /** The `sensitiveData` the cassette needs to replay. */
@@ -56,7 +59,12 @@ const SHAPES: Shape[] = readdirSync(SHAPES_DIR)
 const CLIENTS: readonly ClientUnderTest[] = [...INTEROP_CLIENTS, nodeHttpClient]
 
 const vcrFor = (shape: Shape, { withSensitiveData = true } = {}) =>
-  new VCR({ cassetteLibraryDir: SHAPES_DIR, serializer: shape.serializer ?? 'yaml', sensitiveData: withSensitiveData ? (shape.sensitiveData ?? {}) : {} })
+  new VCR({
+    cassetteLibraryDir: SHAPES_DIR,
+    serializer: shape.serializer ?? 'yaml',
+    sensitiveData: withSensitiveData ? (shape.sensitiveData ?? {}) : {},
+    ...(shape.matchOn ? { matchOn: shape.matchOn } : {}),
+  })
 
 function expectedBody(response: ShapeResponse): Buffer {
   return response.bodyBase64 === undefined ? Buffer.from(response.body ?? '', 'utf8') : Buffer.from(response.bodyBase64, 'base64')
@@ -92,6 +100,7 @@ for (const shape of SHAPES.filter((s) => s.loadError === undefined)) {
           if (shape.requestBodies) {
             expect(cassette.requests.map((request) => Buffer.from(request.body ?? []).toString())).toEqual(shape.requestBodies)
           }
+          if (shape.requestHeaders) expect(cassette.requests.map((request) => request.headers.toLowerCaseMultiMap())).toEqual(shape.requestHeaders)
         },
         { recordMode: 'none' },
       )

@@ -216,7 +216,8 @@ function headers(raw: unknown, where: string): HttpHeaders {
   for (const [name, values] of headersList(raw, where)) {
     for (const value of Array.isArray(values) ? values : [values]) {
       if (value === null || value === undefined) continue
-      out.append(name, typeof value === 'string' ? value : String(value))
+      // botocore hands vcrpy bytes for some request headers, which PyYAML writes as `!!binary`; HTTP reads header bytes as latin1.
+      out.append(name, typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : String(value))
     }
   }
   return out
