@@ -106,12 +106,21 @@ export function withoutUserinfo(request: Request): Request {
  */
 function placeholderStandIn(url: string): URL | undefined {
   if (!PLACEHOLDER.test(url)) return undefined
-  const replaced = url.replace(PLACEHOLDERS, (placeholder) => `vcrjs-placeholder-${placeholder.replace(/[<>]/g, '').toLowerCase()}`)
+  const standIn = (placeholder: string) => `vcrjs-placeholder-${placeholder.replace(/[<>]/g, '').toLowerCase()}`
+  // A port must be digits: a placeholder there (`http://localhost:<PORT>/`) stands in as a number drawn from its name.
+  const ports = url.replace(/^([a-z]+:\/\/[^/?#]*:)(<+[A-Za-z0-9_.-]+>+)(?=[/?#]|$)/i, (_, before: string, placeholder: string) => `${before}${portFor(placeholder)}`)
+  const replaced = ports.replace(PLACEHOLDERS, standIn)
   try {
     return new URL(/^https?:\/\//i.test(replaced) ? replaced : `http://${replaced}`)
   } catch {
     return undefined
   }
+}
+
+function portFor(placeholder: string): number {
+  let hash = 0
+  for (const char of placeholder) hash = (hash * 31 + char.charCodeAt(0)) % 60000
+  return 1024 + hash
 }
 
 const PLACEHOLDER = /<+[A-Za-z0-9_.-]+>+/
