@@ -143,7 +143,7 @@ function rubyBodyBytes(text: string, encoding: string): string | Uint8Array {
  */
 function storedResponse(raw: unknown, where: string, encodingOf: (rawBody: unknown) => string | undefined = () => undefined): () => Response {
   const response = mapping(raw, `${where}.response`)
-  // vcrpy's httpx stub before vcrpy 4.2 wrote `status_code` and `content` (the decoded body); vcrpy still reads it.
+  // vcrpy 4.1 to 5.1's httpx stub wrote `status_code` and `content` (the decoded body); vcrpy 6+ still reads it.
   const oldHttpx = !('status' in response) && 'status_code' in response
   const status = oldHttpx ? { code: response.status_code } : mapping(response.status, `${where}.response.status`)
   const code = statusCode(status.code, `${where}.response.${oldHttpx ? 'status_code' : 'status.code'}`)
@@ -198,7 +198,7 @@ function body(raw: unknown, where: string): BodySpelling {
   if (typeof spelled.string === 'number') return String(spelled.string)
   if (typeof spelled.string === 'string' || spelled.string instanceof Uint8Array) return spelled.string
   if (spelled.string === null || spelled.string === undefined) return null
-  // vcrjs's JSON before 0.2 wrote a binary response body as `{string: {base64_string}}`.
+  // vcrjs's JSON serializer used to write a binary response body as `{string: {base64_string}}`.
   const nested = spelled.string
   if (typeof nested === 'object' && !Array.isArray(nested) && typeof (nested as { base64_string?: unknown }).base64_string === 'string') {
     return { base64: (nested as { base64_string: string }).base64_string }
