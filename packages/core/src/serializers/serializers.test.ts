@@ -110,6 +110,22 @@ describe('yaml serializer: YAML 1.1 scalars as PyYAML and Psych write them', () 
   })
 })
 
+describe("yaml serializer: vcrpy's Python 2 and Python 3 request bodies (vcrpy tests/unit/test_serialize.py test_deserialize_py2py3_yaml_cassette)", () => {
+  const cassette = (body: string) =>
+    `interactions:\n- request:\n    body: ${body}\n    headers:\n      Content-Type: [application/x-www-form-urlencoded]\n    method: POST\n    uri: http://httpbin.org/post\n  response:\n    body: {string: ""}\n    headers:\n      content-length: ['0']\n    status: {code: 200, message: OK}\n`
+  it.each([
+    ['x=5&y=2', Buffer.from('x=5&y=2')],
+    ['!!binary |\n      eD01Jnk9Mg==', Buffer.from('x=5&y=2')],
+    ['!!python/str "x=f\\xF6o&y=2"', Buffer.from('x=f\xc3\xb6o&y=2', 'latin1')],
+    ['!!binary |\n      eD1mw7ZvJnk9Mg==', Buffer.from('x=f\xc3\xb6o&y=2', 'latin1')],
+    ['!!binary |\n      //54AD0AZgD2AG8AJgB5AD0AMgA=', Buffer.from('\xff\xfex\x00=\x00f\x00\xf6\x00o\x00&\x00y\x00=\x002\x00', 'latin1')],
+    ['!!binary |\n      eD1m9m8meT0y', Buffer.from('x=f\xf6o&y=2', 'latin1')],
+  ])('%s', (body, expected) => {
+    const [interaction] = interactionsFromData(yamlSerializer.deserialize(cassette(body)))
+    expect(Buffer.from(interaction!.request.body!)).toEqual(expected)
+  })
+})
+
 describe('json serializer', () => {
   it('writes four-space JSON with a final newline, like vcrpy', () => {
     expect(jsonSerializer.serialize({ version: 1 })).toBe('{\n    "version": 1\n}\n')
