@@ -16,15 +16,31 @@ import { Response } from './response.js'
  *   the compressed body it inflated (Debian's Ruby 3.1 Net::HTTP does).
  *
  * Both checks are cheap on the hot replay path: a header lookup and, for a
- * coding, a look at the first bytes (the result is cached per stored response).
+ * coding, a look at the first bytes; and their result is kept per stored
+ * response, so a replay without secrets to reveal costs one WeakMap lookup.
  */
-export function replayResponse(stored: Response, method: string, reveal: (response: Response) => Response = (response) => response): Response {
+export function replayResponse(stored: Response, method: string, reveal?: (response: Response) => Response): Response {
+  // Without secrets to reveal, what a GET (or any method but HEAD) gets is fixed per stored response: worked out once.
+  if (reveal === undefined && method !== 'HEAD') {
+    let served = servedForBody.get(stored)
+    if (served === undefined) {
+      served = agreeing(stored, method)
+      servedForBody.set(stored, served)
+    }
+    return served
+  }
+  return agreeing(stored, method, reveal)
+}
+
+const servedForBody = new WeakMap<Response, Response>()
+
+function agreeing(stored: Response, method: string, reveal?: (response: Response) => Response): Response {
   let response = stored
   if (stored.body.length > 0 && stored.headers.has('content-encoding') && !isEncodedAsDeclared(stored)) {
     response = new Response({ status: stored.status, headers: new HttpHeaders(stored.headers).delete('content-encoding'), body: stored.body })
   }
   // After the secrets are revealed, which may change the body's length.
-  response = reveal(response)
+  if (reveal !== undefined) response = reveal(response)
   const length = response.headers.get('content-length')
   if (length !== undefined && length !== String(response.body.length) && hasBody(response.status.code, method)) {
     const headers = new HttpHeaders(response.headers).set('Content-Length', String(response.body.length))
