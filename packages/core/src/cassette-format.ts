@@ -121,17 +121,55 @@ function rubyEncoding(rawBody: unknown): string | undefined {
  * UTF-8, is transcoded into `encoding`; `ASCII-8BIT` only relabels it; when a
  * character has no place in the encoding Ruby warns and keeps the UTF-8
  * bytes. Bytes (a `!binary` string) are never transcoded: Ruby cannot convert
- * binary to text either, and keeps them. Encodings other than these four
- * families are kept as UTF-8 (Node has no encoder for them; README, "Where the peers differ").
+ * binary to text either, and keeps them. Multi-byte encodings other than
+ * UTF-8 (Shift_JIS, EUC-JP, GBK) are kept as UTF-8: Node has no encoder for
+ * them (README, "Where the peers differ").
  */
 function rubyBodyBytes(text: string, encoding: string): string | Uint8Array {
-  switch (encoding.toUpperCase()) {
-    case 'ISO-8859-1':
-    case 'ISO8859-1':
-      return /^[\u0000-\u00ff]*$/.test(text) ? Buffer.from(text, 'latin1') : text
-    default:
-      return text
+  const name = encoding.toLowerCase()
+  // ISO-8859-1 is Latin-1 itself (the WHATWG decoder of that label is windows-1252's).
+  if (name === 'iso-8859-1' || name === 'iso8859-1') return /^[\u0000-\u00ff]*$/.test(text) ? Buffer.from(text, 'latin1') : text
+  const table = singleByteTable(name)
+  if (table === undefined) return text
+  const bytes = new Uint8Array(text.length)
+  let length = 0
+  for (const char of text) {
+    const byte = table.get(char)
+    if (byte === undefined) return text
+    bytes[length++] = byte
   }
+  return bytes.subarray(0, length)
+}
+
+// The single-byte encodings Ruby and the WHATWG decoders both know, by Ruby's name (lower case).
+const SINGLE_BYTE = /^(?:windows-125[0-8]|iso-8859-(?:[2-9]|1[0-6])|koi8-[ru]|ibm866|macintosh)$/
+const singleByteTables = new Map<string, Map<string, number>>()
+
+// Node 20's windows-1252 decoder drops 0x80-0x9F, so that range is spelled out (the five bytes Windows-1252 leaves undefined, Ruby too).
+const WINDOWS_1252_HIGH = '€\u0000‚ƒ„…†‡ˆ‰Š‹Œ\u0000Ž\u0000\u0000‘’“”•–—˜™š›œ\u0000žŸ'
+
+/** Character → byte for a single-byte encoding, built once from the platform's decoder. */
+function singleByteTable(name: string): Map<string, number> | undefined {
+  if (!SINGLE_BYTE.test(name)) return undefined
+  let table = singleByteTables.get(name)
+  if (table === undefined) {
+    table = new Map()
+    const decoder = new TextDecoder(name, { fatal: true })
+    for (let byte = 0; byte < 256; byte++) {
+      let char: string
+      if (name === 'windows-1252') char = byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_HIGH[byte - 0x80]! : String.fromCharCode(byte)
+      else {
+        try {
+          char = decoder.decode(Uint8Array.of(byte))
+        } catch {
+          continue // a byte the encoding leaves undefined
+        }
+      }
+      if (char.length === 1 && (char !== '\u0000' || byte === 0) && !table.has(char)) table.set(char, byte)
+    }
+    singleByteTables.set(name, table)
+  }
+  return table
 }
 
 /**
