@@ -3,7 +3,7 @@ import { expect } from 'vitest'
 import type { ClientResponse, ClientUnderTest } from '../conformance/suite.js'
 import { axiosClient } from '../support/axios-clients.js'
 import { gotPromise } from '../support/got-clients.js'
-import { decodedBody, type LiveExchange, type Peer } from '../support/peer-fixtures.js'
+import { decodedBody, type LiveExchange, type Peer, storedGzip } from '../support/peer-fixtures.js'
 import type { PeerScenario } from '../support/peer-scenarios.js'
 import { globalFetchThroughGlobalDispatcher, undiciRequestClient } from '../undici/clients.js'
 
@@ -50,6 +50,8 @@ export function expectSameResponses(peer: Peer, client: InteropClient, scenario:
   const expected = finalExchanges(scenario, exchanges).map((exchange): ClientResponse => {
     const headers = new HttpHeaders(exchange.headers).toLowerCaseMultiMap()
     const body = decodedBody(exchange)
+    // vcrpy with urllib3 2 stores a decoded body under Content-Encoding: vcrjs serves it as is, without that header.
+    if ('content-encoding' in headers && !storedGzip(exchange)) delete headers['content-encoding']
     if ('content-encoding' in headers) for (const name of client.dropsWhenInflating) delete headers[name]
     else if (disagrees(headers['content-length'], body, exchange)) headers['content-length'] = [String(body.length)]
     return { status: exchange.status, headers, body }

@@ -61,14 +61,29 @@ export function readPeerSidecar(peer: Peer, name: string): PeerSidecar {
   return JSON.parse(readFileSync(join(peerDir(peer), `${name}.live.json`), 'utf8')) as PeerSidecar
 }
 
+/** The body as the peer stored it in its cassette: the bytes as received where its client exposes them, else as handed over. */
+export function storedBody(live: LiveExchange): Buffer {
+  return Buffer.from(live.wireBodyBase64 ?? live.bodyBase64, 'base64')
+}
+
+/**
+ * Whether the exchange says gzip and the peer stored gzip bytes. vcrpy with
+ * urllib3 2 stores the body urllib3 already decoded under the server's
+ * `Content-Encoding: gzip`; vcrjs serves such a body as is, without the header.
+ */
+export function storedGzip(live: LiveExchange): boolean {
+  const gzipped = live.headers.some(([name, value]) => name.toLowerCase() === 'content-encoding' && value.toLowerCase() === 'gzip')
+  if (!gzipped) return false
+  if (live.wireBodyBase64 === null) throw new Error(`the sidecar of ${live.uri} says gzip but holds no wire bytes`)
+  const stored = storedBody(live)
+  return stored[0] === 0x1f && stored[1] === 0x8b
+}
+
 /**
  * The body a client that inflates gzip hands its caller. A peer's client may
  * or may not have inflated it itself (Net::HTTP leaves it compressed when the
- * caller chose Accept-Encoding), so this starts from the bytes as received.
+ * caller chose Accept-Encoding), so this starts from the bytes as stored.
  */
 export function decodedBody(live: LiveExchange): Buffer {
-  const gzipped = live.headers.some(([name, value]) => name.toLowerCase() === 'content-encoding' && value.toLowerCase() === 'gzip')
-  if (!gzipped) return Buffer.from(live.bodyBase64, 'base64')
-  if (live.wireBodyBase64 === null) throw new Error(`the sidecar of ${live.uri} says gzip but holds no wire bytes`)
-  return gunzipSync(Buffer.from(live.wireBodyBase64, 'base64'))
+  return storedGzip(live) ? gunzipSync(storedBody(live)) : Buffer.from(live.wireBodyBase64 ?? live.bodyBase64, 'base64')
 }

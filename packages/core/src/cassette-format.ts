@@ -16,11 +16,7 @@ export class CassetteFormatProblem extends Error {}
  * `version: 1`) from Ruby VCR's (`http_interactions`) by its shape.
  */
 export function interactionsFromData(data: unknown): Interaction[] {
-  if (Array.isArray(data)) {
-    throw new CassetteFormatProblem(
-      "it is in vcrpy's pre-1.0 format (a bare list of interactions); convert it with `python -m vcr.migration <file>` or delete it to record anew",
-    )
-  }
+  if (Array.isArray(data)) throw new CassetteFormatProblem(oldFormatMessage(data))
   if (data === null || data === undefined) return []
   if (typeof data !== 'object') throw new CassetteFormatProblem(`expected a mapping at the top level, found a ${typeof data}`)
   const top = data as Record<string, unknown>
@@ -28,12 +24,28 @@ export function interactionsFromData(data: unknown): Interaction[] {
   if (!('interactions' in top)) {
     throw new CassetteFormatProblem('found neither `interactions` (vcrpy) nor `http_interactions` (Ruby VCR) at the top level')
   }
-  if (top.version !== CASSETTE_FORMAT_VERSION) {
+  // vcrpy never reads `version`; a cassette without one (written by hand or by another tool) is version 1.
+  if (top.version !== undefined && top.version !== CASSETTE_FORMAT_VERSION) {
     throw new CassetteFormatProblem(
       `its format version is ${JSON.stringify(top.version ?? null)}; vcrjs reads version ${CASSETTE_FORMAT_VERSION}, the format of vcrpy 1.0 and later`,
     )
   }
   return list(top.interactions, 'interactions').map(fromVcrpy)
+}
+
+/**
+ * What to do with a cassette from before either peer's current format: both
+ * wrote a bare list of interactions. Ruby VCR 1.x's requests have a `uri`
+ * (`!ruby/struct:VCR::Request`, read as plain data); vcrpy's before 1.0 have
+ * `protocol`, `host`, `port` and `path` instead.
+ */
+function oldFormatMessage(data: unknown[]): string {
+  const first: unknown = data[0]
+  const request = typeof first === 'object' && first !== null ? (first as { request?: unknown }).request : undefined
+  if (typeof request === 'object' && request !== null && 'uri' in request) {
+    return "it is a Ruby VCR 1.x cassette (a bare list of VCR::HTTPInteraction); migrate it with Ruby VCR 2's `rake vcr:migrate_cassettes DIR=<folder>` (then it loads here) or delete it to record anew"
+  }
+  return "it is in vcrpy's pre-1.0 format (a bare list of interactions); convert it with `python -m vcr.migration <file>` or delete it to record anew"
 }
 
 /** vcrpy's version 1 format, keys in the order vcrpy writes them. */
@@ -123,7 +135,7 @@ function fromRuby(raw: unknown, index: number): Interaction {
   const where = `http_interactions[${index}]`
   const item = mapping(raw, where)
   const request = mapping(item.request, `${where}.request`)
-  const requestBody = decodeBody(body(request.body, `${where}.request.body`))
+  const requestBody = decodeBody(body(request.body, `${where}.request.body`), rubyEncoding(request.body))
   return storedInteraction(
     new Request({
       method: string(request.method, `${where}.request.method`),
@@ -132,9 +144,73 @@ function fromRuby(raw: unknown, index: number): Interaction {
       // Ruby VCR writes an empty string for "no body".
       body: requestBody === null || requestBody.length === 0 ? null : requestBody,
     }),
-    storedResponse(item.response, where),
+    storedResponse(item.response, where, rubyEncoding),
     item.recorded_at,
   )
+}
+
+/** The `encoding` Ruby VCR wrote beside a body's `string` (not beside `base64_string`, whose bytes are exact). */
+function rubyEncoding(rawBody: unknown): string | undefined {
+  if (typeof rawBody !== 'object' || rawBody === null || 'base64_string' in rawBody) return undefined
+  const encoding = (rawBody as { encoding?: unknown }).encoding
+  return typeof encoding === 'string' ? encoding : undefined
+}
+
+/**
+ * The bytes Ruby VCR hands its client for a body `{encoding, string}`
+ * (Ruby VCR 6.x lib/vcr/structs.rb `try_encode_string`): the text, read as
+ * UTF-8, is transcoded into `encoding`; `ASCII-8BIT` only relabels it; when a
+ * character has no place in the encoding Ruby warns and keeps the UTF-8
+ * bytes. Bytes (a `!binary` string) are never transcoded: Ruby cannot convert
+ * binary to text either, and keeps them. Multi-byte encodings other than
+ * UTF-8 (Shift_JIS, EUC-JP, GBK) are kept as UTF-8: Node has no encoder for
+ * them (README, "Where the peers differ").
+ */
+function rubyBodyBytes(text: string, encoding: string): string | Uint8Array {
+  const name = encoding.toLowerCase()
+  // ISO-8859-1 is Latin-1 itself (the WHATWG decoder of that label is windows-1252's).
+  if (name === 'iso-8859-1' || name === 'iso8859-1') return /^[\u0000-\u00ff]*$/.test(text) ? Buffer.from(text, 'latin1') : text
+  const table = singleByteTable(name)
+  if (table === undefined) return text
+  const bytes = new Uint8Array(text.length)
+  let length = 0
+  for (const char of text) {
+    const byte = table.get(char)
+    if (byte === undefined) return text
+    bytes[length++] = byte
+  }
+  return bytes.subarray(0, length)
+}
+
+// The single-byte encodings Ruby and the WHATWG decoders both know, by Ruby's name (lower case).
+const SINGLE_BYTE = /^(?:windows-125[0-8]|iso-8859-(?:[2-9]|1[0-6])|koi8-[ru]|ibm866|macintosh)$/
+const singleByteTables = new Map<string, Map<string, number>>()
+
+// Node 20's windows-1252 decoder drops 0x80-0x9F, so that range is spelled out (the five bytes Windows-1252 leaves undefined, Ruby too).
+const WINDOWS_1252_HIGH = '€\u0000‚ƒ„…†‡ˆ‰Š‹Œ\u0000Ž\u0000\u0000‘’“”•–—˜™š›œ\u0000žŸ'
+
+/** Character → byte for a single-byte encoding, built once from the platform's decoder. */
+function singleByteTable(name: string): Map<string, number> | undefined {
+  if (!SINGLE_BYTE.test(name)) return undefined
+  let table = singleByteTables.get(name)
+  if (table === undefined) {
+    table = new Map()
+    const decoder = new TextDecoder(name, { fatal: true })
+    for (let byte = 0; byte < 256; byte++) {
+      let char: string
+      if (name === 'windows-1252') char = byte >= 0x80 && byte < 0xa0 ? WINDOWS_1252_HIGH[byte - 0x80]! : String.fromCharCode(byte)
+      else {
+        try {
+          char = decoder.decode(Uint8Array.of(byte))
+        } catch {
+          continue // a byte the encoding leaves undefined
+        }
+      }
+      if (char.length === 1 && (char !== '\u0000' || byte === 0) && !table.has(char)) table.set(char, byte)
+    }
+    singleByteTables.set(name, table)
+  }
+  return table
 }
 
 /**
@@ -144,15 +220,18 @@ function fromRuby(raw: unknown, index: number): Interaction {
  * interactions of a large cassette are never played in a given run, and
  * loading stays fast and small.
  */
-function storedResponse(raw: unknown, where: string): () => Response {
+function storedResponse(raw: unknown, where: string, encodingOf: (rawBody: unknown) => string | undefined = () => undefined): () => Response {
   const response = mapping(raw, `${where}.response`)
-  const status = mapping(response.status, `${where}.response.status`)
-  const code = statusCode(status.code, `${where}.response.status.code`)
+  // vcrpy 4.1 to 5.1's httpx stub wrote `status_code` and `content` (the decoded body); vcrpy 6+ still reads it.
+  const oldHttpx = !('status' in response) && 'status_code' in response
+  const status = oldHttpx ? { code: response.status_code } : mapping(response.status, `${where}.response.status`)
+  const code = statusCode(status.code, `${where}.response.${oldHttpx ? 'status_code' : 'status.code'}`)
   const message = optionalString(status.message)
-  const rawHeaders = headersMapping(response.headers, `${where}.response.headers`)
-  const rawBody = body(response.body, `${where}.response.body`)
+  const rawHeaders = headersList(response.headers, `${where}.response.headers`)
+  const rawBody = oldHttpx ? body(response.content, `${where}.response.content`) : body(response.body, `${where}.response.body`)
+  const encoding = encodingOf(response.body)
   const stream = storedStream(response.stream, `${where}.response.stream`)
-  return () => new Response({ ...stream, status: { code, message }, headers: headers(rawHeaders, ''), body: decodeBody(rawBody) ?? '' })
+  return () => new Response({ ...stream, status: { code, message }, headers: headers(rawHeaders, ''), body: decodeBody(rawBody, encoding) ?? '' })
 }
 
 /** An interaction whose response is built on first access, then kept. */
@@ -192,33 +271,51 @@ type BodySpelling = string | Uint8Array | { base64: string } | null
 function body(raw: unknown, where: string): BodySpelling {
   if (raw === null || raw === undefined) return null
   if (typeof raw === 'string' || raw instanceof Uint8Array) return raw
+  // A plain decimal in YAML (`string: 200`) is the text written there.
+  if (typeof raw === 'number') return String(raw)
   const spelled = mapping(raw, where)
   if (typeof spelled.base64_string === 'string') return { base64: spelled.base64_string }
+  if (typeof spelled.string === 'number') return String(spelled.string)
   if (typeof spelled.string === 'string' || spelled.string instanceof Uint8Array) return spelled.string
   if (spelled.string === null || spelled.string === undefined) return null
+  // vcrjs's JSON serializer used to write a binary response body as `{string: {base64_string}}`.
+  const nested = spelled.string
+  if (typeof nested === 'object' && !Array.isArray(nested) && typeof (nested as { base64_string?: unknown }).base64_string === 'string') {
+    return { base64: (nested as { base64_string: string }).base64_string }
+  }
   throw new CassetteFormatProblem(`${where} is neither text, bytes, {string} nor {base64_string}`)
 }
 
-function decodeBody(spelled: BodySpelling): Uint8Array | string | null {
-  return spelled !== null && typeof spelled === 'object' && !(spelled instanceof Uint8Array) ? Buffer.from(spelled.base64, 'base64') : spelled
+function decodeBody(spelled: BodySpelling, rubyEncoding?: string): Uint8Array | string | null {
+  if (spelled !== null && typeof spelled === 'object' && !(spelled instanceof Uint8Array)) return Buffer.from(spelled.base64, 'base64')
+  return typeof spelled === 'string' && rubyEncoding !== undefined ? rubyBodyBytes(spelled, rubyEncoding) : spelled
 }
 
 function headers(raw: unknown, where: string): HttpHeaders {
   const out = new HttpHeaders()
-  const spelled = headersMapping(raw, where)
-  if (spelled === null) return out
-  for (const name of Object.keys(spelled)) {
-    const values = spelled[name]
+  for (const [name, values] of headersList(raw, where)) {
     for (const value of Array.isArray(values) ? values : [values]) {
       if (value === null || value === undefined) continue
-      out.append(name, typeof value === 'string' ? value : String(value))
+      // botocore hands vcrpy bytes for some request headers, which PyYAML writes as `!!binary`; HTTP reads header bytes as latin1.
+      out.append(name, typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : String(value))
     }
   }
   return out
 }
 
-function headersMapping(raw: unknown, where: string): Record<string, unknown> | null {
-  return raw === null || raw === undefined ? null : mapping(raw, where)
+/**
+ * Headers as `[name, value or values]` pairs: a mapping (every peer today),
+ * or a list of pairs, which vcrpy's tornado stub wrote as `!!python/tuple`s.
+ */
+function headersList(raw: unknown, where: string): (readonly [string, unknown])[] {
+  if (raw === null || raw === undefined) return []
+  if (Array.isArray(raw)) {
+    return raw.map((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new CassetteFormatProblem(`${where}[${i}] should be a [name, values] pair`)
+      return [String(pair[0]), pair[1]] as const
+    })
+  }
+  return Object.entries(mapping(raw, where))
 }
 
 function recordedAt(raw: unknown): { recordedAt?: Date } {

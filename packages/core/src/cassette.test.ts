@@ -126,6 +126,18 @@ describe('playback', () => {
     })
   })
 
+  it("allPlayed counts as vcrpy's all_played: an interaction recorded in new_episodes has not been played (vcrpy tests/integration/test_record_mode.py)", async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'new_episodes' })
+    await writeCassette(vcr, 'episodes.yaml', ['http://h.test/'])
+    await vcr.useCassette('episodes.yaml', async (cassette) => {
+      await ask(cassette, 'http://h.test/')
+      expect(cassette.allPlayed).toBe(true)
+      await ask(cassette, 'http://h.test/get')
+      expect([cassette.playCount, cassette.allPlayed]).toEqual([1, false])
+    })
+    await vcr.useCassette('episodes.yaml', (cassette) => expect(cassette.length).toBe(2))
+  })
+
   it('allowPlaybackRepeats repeats the last match once all have played', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     await writeCassette(vcr, 'r.yaml', ['http://h.test/n', 'http://h.test/n'])
@@ -211,13 +223,14 @@ describe('loading', () => {
   it.each([
     ['bad YAML', 'interactions: [\n  - {', /cannot be deserialized/],
     ['an unknown version', 'interactions: []\nversion: 2\n', /format version is 2; vcrjs reads version 1/],
-    ['no version', 'interactions: []\n', /format version is null/],
     ["vcrpy's pre-1.0 list", '- request: {}\n  response: {}\n', /pre-1.0 format.*vcr\.migration/],
+    ["Ruby VCR 1.x's list of structs", '- !ruby/struct:VCR::HTTPInteraction\n  request: !ruby/struct:VCR::Request\n    method: :get\n    uri: http://h:80/\n', /Ruby VCR 1\.x cassette.*vcr:migrate_cassettes/],
+    ['a Python tag that would run code', 'interactions: []\n_x: !!python/object/apply:os.system ["touch pwned"]\nversion: 1\n', /Python tag !!python\/object\/apply:os\.system, which would run Python code/],
     ['no interactions key', 'foo: 1\n', /neither `interactions` \(vcrpy\) nor `http_interactions` \(Ruby VCR\)/],
     ['an interaction without a method', 'interactions:\n- request: {uri: "http://h/"}\n  response: {status: {code: 200}}\nversion: 1\n', /interactions\[0\]\.request\.method/],
     // Responses are built when first played; a broken one must still fail the load.
     ['a response with a bad status', 'interactions:\n- request: {method: GET, uri: "http://h/"}\n  response: {status: {code: nope}}\nversion: 1\n', /interactions\[0\]\.response\.status\.code/],
-    ['a response with a bad body', 'interactions:\n- request: {method: GET, uri: "http://h/"}\n  response: {status: {code: 200}, body: {string: 5}}\nversion: 1\n', /interactions\[0\]\.response\.body is neither/],
+    ['a response with a bad body', 'interactions:\n- request: {method: GET, uri: "http://h/"}\n  response: {status: {code: 200}, body: {string: [5]}}\nversion: 1\n', /interactions\[0\]\.response\.body is neither/],
   ])('reports %s, naming the file, and never overwrites it', async (_, content, problem) => {
     const path = join(dir, 'broken.yaml')
     await writeFile(path, content)

@@ -156,9 +156,12 @@ export class Cassette {
     return this.#index.playCount
   }
 
-  /** Whether every interaction loaded from the file has been played. */
+  /**
+   * Whether every interaction the cassette holds has been played, as vcrpy's
+   * `all_played` counts: one recorded in this run (`new_episodes`) has not.
+   */
   get allPlayed(): boolean {
-    return this.#index.allPlayed
+    return this.#recorded.length === 0 && this.#index.allPlayed
   }
 
   get ejected(): boolean {

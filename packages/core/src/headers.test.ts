@@ -20,6 +20,16 @@ describe('HttpHeaders', () => {
     expect(Object.keys(headers.toMultiMap())).toEqual(['Set-Cookie', 'Date'])
   })
 
+  it('set replaces every value, keeping the first one\'s position and spelling; a new name is appended as given', () => {
+    const headers = new HttpHeaders([['content-length', '9'], ['Date', 'today'], ['CONTENT-LENGTH', '10']])
+    headers.set('Content-Length', '219').set('X-New', '1')
+    expect(headers.entries()).toEqual([
+      ['content-length', '219'],
+      ['Date', 'today'],
+      ['X-New', '1'],
+    ])
+  })
+
   it('reads records with list values, skipping undefined', () => {
     const headers = new HttpHeaders({ Accept: ['a', 'b'], 'X-One': 1, Skip: undefined })
     expect(headers.entries()).toEqual([
@@ -37,11 +47,11 @@ describe('HttpHeaders', () => {
     ])
     headers.set('a', 'x')
     expect(headers.entries()).toEqual([
-      ['a', 'x'],
+      ['A', 'x'],
       ['B', '2'],
     ])
     headers.delete('b')
-    expect(headers.toRaw()).toEqual(['a', 'x'])
+    expect(headers.toRaw()).toEqual(['A', 'x'])
   })
 
   it('decodes raw header bytes as latin1, as HTTP does', () => {

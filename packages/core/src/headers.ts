@@ -43,13 +43,21 @@ export class HttpHeaders implements Iterable<HeaderEntry> {
     return this
   }
 
-  /** Replaces every value of `name` with `value`, keeping the position of the first. */
+  /**
+   * Replaces every value of `name` with `value`, keeping the position and the
+   * spelling of the first (as vcrpy's HeadersDict does: a cassette keeps the
+   * server's `content-length` when a filter rewrites it).
+   */
   set(name: string, value: string): this {
     const key = name.toLowerCase()
     const at = this.#entries.findIndex(([n]) => n.toLowerCase() === key)
+    if (at === -1) {
+      this.#entries.push([name, value])
+      return this
+    }
+    const spelling = this.#entries[at]![0]
     this.delete(name)
-    if (at === -1) this.#entries.push([name, value])
-    else this.#entries.splice(at, 0, [name, value])
+    this.#entries.splice(at, 0, [spelling, value])
     return this
   }
 

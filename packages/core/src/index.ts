@@ -1,4 +1,4 @@
-export { VCR } from './vcr.js'
+export { VCR, type CassettePath } from './vcr.js'
 export { Cassette } from './cassette.js'
 // The adapter contract lives in '@vcrjs/core/adapter'; this buffered handleRequest stays for code written against 0.1.
 export { handleRequest, type HandleRequestOptions } from './handle-request.js'

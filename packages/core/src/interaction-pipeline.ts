@@ -1,6 +1,7 @@
 import { decodeCompressedResponse } from './decode-compressed.js'
 import { HttpHeaders } from './headers.js'
 import type { NormalizedCassetteOptions } from './options.js'
+import { replayResponse } from './replay-response.js'
 import { Request, withoutUserinfo } from './request.js'
 import { Response, timingOf } from './response.js'
 import { SensitiveDataFilter } from './sensitive-data.js'
@@ -63,7 +64,10 @@ export function responseForCassette(real: Response, live: Request, options: Norm
  * never come, or cut it short).
  */
 export function responseForClient(recorded: Response, live: Request, options: NormalizedCassetteOptions): StreamedResponse {
-  const response = options.sensitiveData.empty ? recorded : SensitiveDataFilter.response(recorded, options.sensitiveData.revealing(live))
+  // A body stored decoded under its Content-Encoding is served as is, without it (replay-response.ts).
+  const response = options.sensitiveData.empty
+    ? replayResponse(recorded, live.method)
+    : replayResponse(recorded, live.method, (served) => SensitiveDataFilter.response(served, options.sensitiveData.revealing(live)))
   const headers = new HttpHeaders(response.headers)
   if (mayHaveBody(live.method, response.status.code)) agreeContentLength(headers, response.body.length)
   return {

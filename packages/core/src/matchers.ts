@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto'
+import { bodiesMatch, bodyKey, explainBodies } from './body-matching.js'
 import { InvalidOptionError } from './errors.js'
 import { isCredentialHeader, MASK } from './redacted-request.js'
 import type { Request } from './request.js'
@@ -60,6 +61,8 @@ export interface BuiltInMatcher {
   readonly match: MatcherFunction
   readonly key: MatcherKey
   readonly explain: (r1: Request, r2: Request) => string
+  /** `false`: equal keys only narrow the candidates, and `match` decides (`body`, whose rule no single key captures). */
+  readonly exact?: false
 }
 
 function show(value: unknown): string {
@@ -119,7 +122,8 @@ export const BUILT_INS: Record<BuiltInMatcherName, BuiltInMatcher> = {
     match: (r1, r2) => Buffer.compare(bytes(r1.body), bytes(r2.body)) === 0,
     explain: (r1, r2) => `${show(bodyText(r1.body))} != ${show(bodyText(r2.body))}`,
   },
-  body: byCanonicalForm((r) => canonicalJson(parsedBody(r))),
+  // vcrpy's rule (body-matching.ts): parsed when both parse the same way, else bytes.
+  body: { key: (r) => digest(bodyKey(r)), match: bodiesMatch, explain: explainBodies, exact: false },
 }
 
 /** The matchers one VCR knows: the built-ins plus what `registerMatcher` and the `matchers` option added. */
@@ -127,7 +131,7 @@ export class MatcherRegistry {
   readonly #matchers: Map<string, ResolvedMatcherDefinition>
 
   constructor(parent?: MatcherRegistry) {
-    this.#matchers = new Map(parent ? parent.#matchers : Object.entries(BUILT_INS).map(([name, matcher]) => [name, { ...matcher, exact: true }]))
+    this.#matchers = new Map(parent ? parent.#matchers : Object.entries(BUILT_INS).map(([name, matcher]) => [name, { exact: true, ...matcher }]))
   }
 
   register(name: string, match: MatcherFunction, options: MatcherOptions = {}, where = 'registerMatcher'): void {
@@ -279,67 +283,4 @@ function bytes(body: Uint8Array | null): Uint8Array {
 
 function bodyText(body: Uint8Array | null): string {
   return body === null ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1')
-}
-
-function utf8(body: Uint8Array | null): string {
-  return body === null ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
-}
-
-/**
- * vcrpy's `body` matcher: JSON and form bodies are compared parsed, so key
- * order and encoding details do not matter; anything else byte for byte.
- */
-function parsedBody(request: Request): unknown {
-  const contentType = request.headers.get('content-type') ?? ''
-  if (/json/i.test(contentType)) {
-    try {
-      return { json: JSON.parse(utf8(request.body)) }
-    } catch {
-      return { bytes: bodyText(request.body) }
-    }
-  }
-  const boundary = /multipart\/[^;]+;.*boundary="?([^";]+)"?/i.exec(contentType)?.[1]
-  if (boundary) {
-    // Clients draw a random boundary per request; two bodies with the same parts must still match.
-    return { multipart: bodyText(request.body).replaceAll(boundary, '<boundary>') }
-  }
-  if (/application\/x-www-form-urlencoded/i.test(contentType)) {
-    // No prototype: a field may be called `__proto__`.
-    const form: Record<string, string[]> = Object.create(null) as Record<string, string[]>
-    for (const [name, value] of new URLSearchParams(utf8(request.body))) (form[name] ??= []).push(value)
-    return { form }
-  }
-  return { bytes: bodyText(request.body) }
-}
-
-/**
- * One string per value, equal exactly when `util.isDeepStrictEqual` holds for
- * parsed bodies: object keys sorted, array order kept, `-0` told from `0`.
- * Built by concatenation: it runs once per replayed request when `body` is in `matchOn`.
- */
-function canonicalJson(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value)
-    case 'number':
-      return Object.is(value, -0) ? '-0' : String(value)
-    case 'boolean':
-      return value ? 'true' : 'false'
-    case 'object': {
-      if (value === null) return 'null'
-      if (Array.isArray(value)) {
-        let out = '['
-        for (let at = 0; at < value.length; at++) out += at === 0 ? canonicalJson(value[at]) : `,${canonicalJson(value[at])}`
-        return `${out}]`
-      }
-      const record = value as Record<string, unknown>
-      const names = Object.keys(record)
-      if (names.length > 1) names.sort()
-      let out = '{'
-      for (let at = 0; at < names.length; at++) out += `${at === 0 ? '' : ','}${JSON.stringify(names[at])}:${canonicalJson(record[names[at]!])}`
-      return `${out}}`
-    }
-    default:
-      return String(value)
-  }
 }

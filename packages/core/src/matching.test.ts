@@ -62,7 +62,7 @@ function rejection(promise: Promise<unknown>): Promise<unknown> {
 describe('indexed matching on one URL', () => {
   const SIZE = 5000
 
-  it('matchOn [method, uri, body] over 5,000 interactions: one body key per lookup, no comparison, no reason', async () => {
+  it('matchOn [method, uri, body] over 5,000 interactions: one body key per lookup, one comparison (the candidate in its bucket), no reason', async () => {
     await record('graphql.json', Array.from({ length: SIZE }, (_, id) => graphql(query(id))))
     const key = vi.spyOn(BUILT_INS.body, 'key')
     const match = vi.spyOn(BUILT_INS.body, 'match')
@@ -76,7 +76,8 @@ describe('indexed matching on one URL', () => {
       expect(await ask(cassette, graphql(query(SIZE - 1)))).toBe(`call ${SIZE}`)
       expect(key).toHaveBeenCalledTimes(3)
     })
-    expect(match).not.toHaveBeenCalled()
+    // body's key only narrows (vcrpy's rule compares bytes across Content-Types): the matcher checks the one candidate.
+    expect(match).toHaveBeenCalledTimes(3)
     expect(explain).not.toHaveBeenCalled()
   })
 

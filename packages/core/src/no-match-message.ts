@@ -3,7 +3,7 @@ import type { Interaction } from './interaction.js'
 import { matches, type ResolvedMatcher, runMatcher } from './matchers.js'
 import type { RecordMode } from './record-mode.js'
 import { redactedRequest } from './redacted-request.js'
-import type { Request } from './request.js'
+import { type Request, urlPlaceholders } from './request.js'
 import { type CredentialNames, redactCredentials } from './secrets/redact.js'
 
 const CLOSEST_SHOWN = 3
@@ -56,6 +56,13 @@ export function describeNoMatch(details: {
       if (entry.passed.length > 0) lines.push(`     matchers succeeded: ${entry.passed.join(', ')}`)
       for (const failure of entry.failed) lines.push(`     matcher failed: ${failure.name}: ${failure.reason}`)
     })
+  }
+  const placeholders = [...new Set(interactions.flatMap((interaction) => urlPlaceholders(interaction.request.url)))]
+  if (placeholders.length > 0) {
+    const example = placeholders.map((placeholder) => `'${placeholder}': process.env.<VALUE>`).join(', ')
+    lines.push(
+      `The cassette's URIs hold ${placeholders.join(', ')}, placeholders Ruby VCR's filter_sensitive_data wrote for parts of the URL: give their values with sensitiveData: { ${example} } so live requests match them.`,
+    )
   }
   lines.push(
     recordMode === 'none'

@@ -81,6 +81,8 @@ function parseUrl(url: string): URL {
   try {
     return new URL(url)
   } catch (cause) {
+    const standIn = placeholderStandIn(url)
+    if (standIn !== undefined) return standIn
     throw new UnsupportedRequestError(`vcrjs needs an absolute http(s) URL; got ${JSON.stringify(redactUrl(url))}`, { cause })
   }
 }
@@ -90,6 +92,44 @@ export function withoutUserinfo(request: Request): Request {
   if (!request.url.includes('@')) return request
   const url = request.url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\\]*@/, '$1')
   return url === request.url ? request : new Request({ method: request.method, url, headers: request.headers, body: request.body })
+}
+
+/**
+ * Ruby VCR's `filter_sensitive_data` writes its placeholders anywhere in a
+ * URI, also where a URL parser cannot take them: the scheme and host
+ * (`<<ENTERPRISE_HOSTNAME>>admin/hooks`, `<OLLAMA_API_BASE>/api/chat`) or a
+ * host label (`https://bedrock-runtime.<AWS_REGION>.amazonaws.com/`). Such a
+ * URL keeps its spelling; its parts come from the URL with each placeholder
+ * as a host-safe stand-in (`http://` in front when the scheme is hidden), so
+ * the same spelling always has the same parts: a live request whose secrets
+ * `sensitiveData` turns back into the placeholders matches it.
+ */
+function placeholderStandIn(url: string): URL | undefined {
+  if (!PLACEHOLDER.test(url)) return undefined
+  const standIn = (placeholder: string) => `vcrjs-placeholder-${placeholder.replace(/[<>]/g, '').toLowerCase()}`
+  // A port must be digits: a placeholder there (`http://localhost:<PORT>/`) stands in as a number drawn from its name.
+  const ports = url.replace(/^([a-z]+:\/\/[^/?#]*:)(<+[A-Za-z0-9_.-]+>+)(?=[/?#]|$)/i, (_, before: string, placeholder: string) => `${before}${portFor(placeholder)}`)
+  const replaced = ports.replace(PLACEHOLDERS, standIn)
+  try {
+    return new URL(/^https?:\/\//i.test(replaced) ? replaced : `http://${replaced}`)
+  } catch {
+    return undefined
+  }
+}
+
+function portFor(placeholder: string): number {
+  let hash = 0
+  for (const char of placeholder) hash = (hash * 31 + char.charCodeAt(0)) % 60000
+  return 1024 + hash
+}
+
+const PLACEHOLDER = /<+[A-Za-z0-9_.-]+>+/
+const PLACEHOLDERS = new RegExp(PLACEHOLDER.source, 'g')
+
+/** The `<PLACEHOLDER>`s of a URL a parser could not read without stand-ins (see `placeholderStandIn`), for messages. */
+export function urlPlaceholders(url: string): string[] {
+  if (!PLACEHOLDER.test(url) || URL.canParse(url)) return []
+  return [...new Set(url.match(PLACEHOLDERS))]
 }
 
 /** The URL with any `user:password@` removed. */

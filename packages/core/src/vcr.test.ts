@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { currentCassette } from './context.js'
 import { CassetteEjectedError, InvalidOptionError } from './errors.js'
@@ -119,5 +120,26 @@ describe('lifecycle', () => {
   it('with no cassette at all, requests pass through to the network', async () => {
     const response = await record('http://h.test/free')
     expect(Buffer.from(response.body).toString()).toBe('live')
+  })
+})
+
+describe('cassette paths', () => {
+  it('takes a file: URL, as a URL or a string, like vcrpy takes a pathlib.Path (vcrpy tests/unit/test_vcr.py)', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: '/nowhere' })
+    const url = pathToFileURL(join(dir, 'as url.yaml'))
+    const first = await vcr.useCassette(url, async (cassette) => {
+      await record('http://h.test/')
+      return cassette.path
+    })
+    expect(first).toBe(join(dir, 'as url.yaml'))
+    expect(await readFile(join(dir, 'as url.yaml'), 'utf8')).toContain('uri: http://h.test/')
+    const replayed = await vcr.useCassette(url.href, (cassette) => cassette.length, { recordMode: 'none' })
+    expect(replayed).toBe(1)
+  })
+
+  it('refuses a URL that names no local file, with the allowed form', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    await expect(vcr.useCassette(new URL('https://h.test/a.yaml'), () => undefined)).rejects.toThrow(InvalidOptionError)
+    await expect(vcr.useCassette('file://remote-host/a.yaml', () => undefined)).rejects.toThrow(/must be a file: URL naming a file/)
   })
 })

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Cassette, EJECT_AFTER } from './cassette.js'
 import { pushInserted, runWithCassette } from './context.js'
 import { InvalidOptionError } from './errors.js'
@@ -77,7 +78,7 @@ export class VCR {
    * created without a cassette pick it up (the latest inserted one) outside any
    * `useCassette`. Call `cassette.eject()` when done.
    */
-  async insertCassette(path: string, overrides: CassetteOptions = {}): Promise<Cassette> {
+  async insertCassette(path: CassettePath, overrides: CassetteOptions = {}): Promise<Cassette> {
     const cassette = await this.#load(path, overrides)
     pushInserted(cassette)
     return cassette
@@ -88,7 +89,7 @@ export class VCR {
    * async context, and ejects (saves) it afterwards, also when `fn` throws.
    * vcrpy's `with vcr.use_cassette(...)`.
    */
-  async useCassette<T>(path: string, fn: (cassette: Cassette) => T | Promise<T>, overrides: CassetteOptions = {}): Promise<T> {
+  async useCassette<T>(path: CassettePath, fn: (cassette: Cassette) => T | Promise<T>, overrides: CassetteOptions = {}): Promise<T> {
     const cassette = await this.#load(path, overrides)
     let result: T
     try {
@@ -112,12 +113,12 @@ export class VCR {
    * test('lists users', vcr.withCassette('users.yaml', { recordMode: 'none' })(async () => { ... }))
    */
   withCassette<A extends unknown[], T>(
-    path: string,
+    path: CassettePath,
     fn: (cassette: Cassette, ...args: A) => T | Promise<T>,
     overrides?: CassetteOptions,
   ): (...args: A) => Promise<T>
   withCassette(
-    path: string,
+    path: CassettePath,
     overrides?: CassetteOptions,
   ): <A extends unknown[], T>(fn: (cassette: Cassette, ...args: A) => T | Promise<T>) => (...args: A) => Promise<T>
   withCassette<A extends unknown[], T>(
@@ -125,12 +126,12 @@ export class VCR {
     overrides?: CassetteOptions,
   ): (...args: A) => Promise<T>
   withCassette(
-    pathOrFn: string | TestFunction,
+    pathOrFn: CassettePath | TestFunction,
     fnOrOverrides?: TestFunction | CassetteOptions,
     overrides?: CassetteOptions,
   ): unknown {
     const wrap =
-      (path: string | undefined, fn: TestFunction, options: CassetteOptions | undefined) =>
+      (path: CassettePath | undefined, fn: TestFunction, options: CassetteOptions | undefined) =>
       (...args: unknown[]) =>
         this.useCassette(path ?? this.#generatedPath(fn, args, options), (cassette) => fn(cassette, ...args), options)
     if (typeof pathOrFn === 'function') return wrap(undefined, pathOrFn, fnOrOverrides as CassetteOptions | undefined)
@@ -146,7 +147,8 @@ export class VCR {
     return (path) => (path.endsWith(suffix) ? path : `${path}${suffix}`)
   }
 
-  async #load(path: string, overrides: CassetteOptions): Promise<Cassette> {
+  async #load(given: CassettePath, overrides: CassetteOptions): Promise<Cassette> {
+    const path = filePath(given)
     if (typeof path !== 'string' || path === '') throw new InvalidOptionError('path', 'A cassette needs a non-empty path, e.g. vcr.useCassette("users.yaml", ...)')
     assertKnownOptions(overrides, 'cassette')
     const options = this.#normalize(overrides)
@@ -186,4 +188,22 @@ function defaultFuncPath(fn: (...args: never[]) => unknown, args: readonly unkno
 
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
+/**
+ * A cassette path: a file path (relative ones resolve against
+ * `cassetteLibraryDir`), or a `file:` URL, as a URL or a string (vcrpy takes a
+ * `pathlib.Path`; `new URL('./cassettes/users.yaml', import.meta.url)` is Node's).
+ */
+export type CassettePath = string | URL
+
+function filePath(path: CassettePath): string {
+  if (path instanceof URL || (typeof path === 'string' && path.startsWith('file:'))) {
+    try {
+      return fileURLToPath(path)
+    } catch {
+      throw new InvalidOptionError('path', `A cassette URL must be a file: URL naming a file; got ${String(path)}`)
+    }
+  }
+  return path
 }

@@ -15,8 +15,13 @@ export const jsonSerializer: Serializer = {
   },
 }
 
-function binaryAsBase64(this: unknown, _key: string, value: unknown): unknown {
+function binaryAsBase64(this: unknown, key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return { base64_string: Buffer.from(value).toString('base64') }
+  // A response body `{string: <bytes>}` becomes `{base64_string}` itself, as Ruby VCR spells it, not `{string: {base64_string}}`.
+  if (key === 'body' && typeof value === 'object' && value !== null && Object.keys(value).length === 1) {
+    const string = (value as { string?: unknown }).string
+    if (string instanceof Uint8Array) return { base64_string: Buffer.from(string).toString('base64') }
+  }
   // Buffer has a toJSON that runs before the replacer sees it.
   if (isBufferJson(value)) return { base64_string: Buffer.from(value.data).toString('base64') }
   return value

@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { interactionsFromData } from '../cassette-format.js'
+import { handleRequest } from '../handle-request.js'
+import { VCR } from '../vcr.js'
 import { jsonSerializer } from './json.js'
 import { yamlSerializer } from './yaml.js'
 
@@ -96,6 +102,30 @@ describe('yaml serializer', () => {
   })
 })
 
+describe('yaml serializer: YAML 1.1 scalars as PyYAML and Psych write them', () => {
+  it('reads unquoted 1e3, 08, 0o17, 12e4, 68469e21, yes, off and ~ as the text written, and only decimal integers and null as other types', () => {
+    const words = ['1e3', '08', '0o17', '12e4', '68469e21', 'yes', 'off', '~', 'True', '1.5', '0x1F', '1_000']
+    const text = `values:\n${words.map((word) => `- ${word}`).join('\n')}\ncode: 200\nnothing: null\nempty:\nversion: 1\n`
+    expect(yamlSerializer.deserialize(text)).toEqual({ values: words, code: 200, nothing: null, empty: null, version: 1 })
+  })
+})
+
+describe("yaml serializer: vcrpy's Python 2 and Python 3 request bodies (vcrpy tests/unit/test_serialize.py test_deserialize_py2py3_yaml_cassette)", () => {
+  const cassette = (body: string) =>
+    `interactions:\n- request:\n    body: ${body}\n    headers:\n      Content-Type: [application/x-www-form-urlencoded]\n    method: POST\n    uri: http://httpbin.org/post\n  response:\n    body: {string: ""}\n    headers:\n      content-length: ['0']\n    status: {code: 200, message: OK}\n`
+  it.each([
+    ['x=5&y=2', Buffer.from('x=5&y=2')],
+    ['!!binary |\n      eD01Jnk9Mg==', Buffer.from('x=5&y=2')],
+    ['!!python/str "x=f\\xF6o&y=2"', Buffer.from('x=f\xc3\xb6o&y=2', 'latin1')],
+    ['!!binary |\n      eD1mw7ZvJnk9Mg==', Buffer.from('x=f\xc3\xb6o&y=2', 'latin1')],
+    ['!!binary |\n      //54AD0AZgD2AG8AJgB5AD0AMgA=', Buffer.from('\xff\xfex\x00=\x00f\x00\xf6\x00o\x00&\x00y\x00=\x002\x00', 'latin1')],
+    ['!!binary |\n      eD1m9m8meT0y', Buffer.from('x=f\xf6o&y=2', 'latin1')],
+  ])('%s', (body, expected) => {
+    const [interaction] = interactionsFromData(yamlSerializer.deserialize(cassette(body)))
+    expect(Buffer.from(interaction!.request.body!)).toEqual(expected)
+  })
+})
+
 describe('json serializer', () => {
   it('writes four-space JSON with a final newline, like vcrpy', () => {
     expect(jsonSerializer.serialize({ version: 1 })).toBe('{\n    "version": 1\n}\n')
@@ -104,5 +134,37 @@ describe('json serializer', () => {
   it('writes bytes as {base64_string}', () => {
     const text = jsonSerializer.serialize({ body: Buffer.from([0xff, 0xfe]), other: new Uint8Array([1]) })
     expect(JSON.parse(text)).toEqual({ body: { base64_string: '//4=' }, other: { base64_string: 'AQ==' } })
+  })
+
+  it('a cassette with non-UTF-8 request and response bodies round-trips through a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vcrjs-json-'))
+    try {
+      const vcr = new VCR({ cassetteLibraryDir: dir, serializer: 'json' })
+      const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9])
+      const binary = Buffer.from([0x1f, 0x8b, 0x00, 0xff])
+      await vcr.useCassette('binary.json', (cassette) =>
+        handleRequest({ cassette, request: { method: 'POST', url: 'http://h.test/', body: latin1 }, sendReal: async () => ({ status: 200, body: binary }) }),
+      )
+      const written = JSON.parse(await readFile(join(dir, 'binary.json'), 'utf8'))
+      // Ruby VCR's spelling, one level deep: not `{string: {base64_string}}`.
+      expect(written.interactions[0].response.body).toEqual({ base64_string: binary.toString('base64') })
+      expect(written.interactions[0].request.body).toEqual({ base64_string: latin1.toString('base64') })
+      await vcr.useCassette(
+        'binary.json',
+        (cassette) => {
+          expect(Buffer.from(cassette.requests[0]!.body!)).toEqual(latin1)
+          expect(Buffer.from(cassette.responses[0]!.body)).toEqual(binary)
+        },
+        { recordMode: 'none' },
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("reads the `{string: {base64_string}}` that vcrjs's JSON wrote before", () => {
+    const data = { interactions: [{ request: { method: 'GET', uri: 'http://h.test/', body: null, headers: {} }, response: { status: { code: 200 }, headers: {}, body: { string: { base64_string: '//4=' } } } }], version: 1 }
+    const [interaction] = interactionsFromData(jsonSerializer.deserialize(JSON.stringify(data)))
+    expect([...interaction!.response.body]).toEqual([0xff, 0xfe])
   })
 })

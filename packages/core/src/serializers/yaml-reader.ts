@@ -9,7 +9,8 @@
  * outside that subset (a comment, a folded or multi-line scalar, a tag, an
  * anchor, a flow collection, a tab, a plain scalar whose type it would have to
  * guess), and the caller then reads the file with js-yaml, so what it returns
- * is always what js-yaml would return.
+ * is always what js-yaml would return under the cassette schema (yaml-schema.ts:
+ * YAML 1.1 as the peers write it, where `true` is a string like any word).
  */
 export function readEmittedYaml(text: string): { value: unknown } | undefined {
   if (text.length === 0 || !text.endsWith('\n')) return undefined
@@ -53,9 +54,7 @@ const INTEGER = /^-?(?:0|[1-9][0-9]{0,14})$/
 const INTEGER_LIST = /^\[-?(?:0|[1-9][0-9]{0,14})(?:, -?(?:0|[1-9][0-9]{0,14}))*\]$/
 const BASE64_LINE = /^[A-Za-z0-9+/]+=*$/
 const CANONICAL_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
-const YAML_NULL = new Set(['null', 'Null', 'NULL', '~'])
-const YAML_TRUE = new Set(['true', 'True', 'TRUE'])
-const YAML_FALSE = new Set(['false', 'False', 'FALSE'])
+const YAML_NULL = new Set(['null', 'Null', 'NULL'])
 
 class Reader {
   readonly #text: string
@@ -288,19 +287,17 @@ class Reader {
   }
 }
 
-/** A one-line plain scalar, typed as js-yaml's default schema types it, or a give-up when that takes guessing. */
+/** A one-line plain scalar, typed as the cassette schema types it, or a give-up when that takes guessing. */
 function plain(raw: string): unknown {
   if (raw === '[]') return []
   if (raw === '{}') return {}
   if (INTEGER_LIST.test(raw)) return raw.slice(1, -1).split(', ').map(Number)
   if (YAML_NULL.has(raw)) return null
-  if (YAML_TRUE.has(raw)) return true
-  if (YAML_FALSE.has(raw)) return false
   if (INTEGER.test(raw)) return Number(raw)
   if (PLAIN_STRING.test(raw)) return raw
   return giveUp()
 }
 
 function isPlainString(raw: string): boolean {
-  return PLAIN_STRING.test(raw) && !YAML_NULL.has(raw) && !YAML_TRUE.has(raw) && !YAML_FALSE.has(raw)
+  return PLAIN_STRING.test(raw) && !YAML_NULL.has(raw)
 }

@@ -1,6 +1,7 @@
 import jsYaml from 'js-yaml'
 import { assertBoundedExpansion } from './expansion-limit.js'
 import { readEmittedYaml } from './yaml-reader.js'
+import { CASSETTE_SCHEMA, refusedPythonTags } from './yaml-schema.js'
 import type { CassetteData, Serializer } from './serializer.js'
 
 /**
@@ -21,19 +22,18 @@ export const yamlSerializer: Serializer = {
   deserialize(text: string): unknown {
     const emitted = readEmittedYaml(text)
     if (emitted) return emitted.value
-    const value = jsYaml.load(text, { schema: CASSETTE_SCHEMA })
-    assertBoundedExpansion(value, text.length)
-    return value
+    const data = jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+    assertBoundedExpansion(data, text.length)
+    // A bare list is a pre-1.0 vcrpy cassette, whose Python tags the loader answers with the migration message.
+    const refused = Array.isArray(data) ? [] : refusedPythonTags(data)
+    if (refused.length > 0) {
+      throw new Error(
+        `it holds the Python tag ${refused.join(', ')}, which would run Python code when loaded; vcrjs, like vcrpy, builds only !!python/str, !!python/unicode, !!python/tuple, !!python/object/new:_io.BytesIO and !!python/object/apply:builtins.iter. Re-record the cassette, or replace that value by plain data`,
+      )
+    }
+    return data
   },
 }
-
-// Ruby's Psych tags binary strings `!binary` (a local tag), where vcrpy writes `!!binary`.
-const rubyBinary = new jsYaml.Type('!binary', {
-  kind: 'scalar',
-  resolve: (data: unknown) => typeof data === 'string',
-  construct: (data: string) => Buffer.from(data.replace(/\s+/g, ''), 'base64'),
-})
-const CASSETTE_SCHEMA = jsYaml.DEFAULT_SCHEMA.extend([rubyBinary])
 
 type Value = unknown
 
