@@ -103,7 +103,8 @@ function storedStream(raw: unknown, where: string): Pick<ResponseInit, 'chunks' 
   })
   const head = stream.head_ms
   if (head !== undefined && !isCount(head)) throw new CassetteFormatProblem(`${where}.head_ms should be a non-negative number`)
-  return { chunks, headDelayMs: head, cutShort: stream.cut_short === true }
+  // The YAML readers keep plain words as text (YAML 1.1's booleans are the peers' strings), so `true` may arrive as either.
+  return { chunks, headDelayMs: head, cutShort: stream.cut_short === true || stream.cut_short === 'true' }
 }
 
 function isCount(raw: unknown): raw is number {
