@@ -483,12 +483,13 @@ describe.each(TRANSPORTS)('axios (%s): cassettes recorded by vcrpy and Ruby VCR'
 describe('vcrAdapter options', () => {
   it('rejects a bad cassette argument, transport or option at the factory, saying what to pass', () => {
     expect(() => vcrAdapter({ transport: 'fetch' } as unknown as Cassette)).toThrow(InvalidOptionError)
-    expect(() => vcrAdapter({ transport: 'fetch' } as unknown as Cassette)).toThrow("pass options second, e.g. vcrAdapter(undefined, { transport: 'fetch' })")
+    expect(() => vcrAdapter({ transport: 'fetch' } as unknown as Cassette)).toThrow("got an object with keys transport. Pass options second, e.g. vcrAdapter(undefined, { transport: 'fetch' })")
     expect(() => vcrAdapter(undefined, { transport: 'xhr' as AxiosTransport })).toThrow(InvalidOptionError)
-    expect(() => vcrAdapter(undefined, { transport: 'xhr' as AxiosTransport })).toThrow("Allowed values: 'http', 'fetch'.")
-    expect(() => vcrAdapter(undefined, { adapter: 'fetch' } as VcrAdapterOptions)).toThrow("Unknown vcrAdapter option 'adapter'; the options are: transport, allowHttpWithoutCassette. It is now called 'transport'.")
+    expect(() => vcrAdapter(undefined, { transport: 'xhr' as AxiosTransport })).toThrow(`vcrAdapter option 'transport' must be one of 'http', 'fetch'; got "xhr"`)
+    expect(() => vcrAdapter(undefined, { adapter: 'fetch' } as VcrAdapterOptions)).toThrow("Unknown vcrAdapter option 'adapter'; it is now called 'transport'.")
+    expect(() => vcrAdapter(undefined, { retries: 2 } as VcrAdapterOptions)).toThrow("Unknown vcrAdapter option 'retries'; the options are: allowHttpWithoutCassette, transport")
     expect(() => vcrAdapter(undefined, 'fetch' as VcrAdapterOptions)).toThrow('vcrAdapter options must be an object')
-    expect(() => vcrAdapter(undefined, { allowHttpWithoutCassette: 'no' as unknown as boolean })).toThrow('must be true or false')
+    expect(() => vcrAdapter(undefined, { allowHttpWithoutCassette: 'no' as unknown as boolean })).toThrow("vcrAdapter option 'allowHttpWithoutCassette' must be true or false")
   })
 
   it("the default transport is axios's http adapter: a replayed stream is a Node Readable", async () => {

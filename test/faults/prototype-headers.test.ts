@@ -33,18 +33,25 @@ const interceptorClient: ClientUnderTest = {
   },
 }
 
-const CLIENTS: ClientUnderTest[] = [
-  globalFetchWithDispatcherOption,
-  undiciFetchClient,
-  undiciRequestClient,
-  interceptorClient,
-  nodeHttpClient,
-  nodeFetchClient,
-  superagentClient,
-  axiosClient('http'),
-  axiosClient('fetch'),
-  gotPromise,
-  gotStream,
+/**
+ * Every client, with the prototype-named response headers it drops itself, live
+ * as without vcrjs (checked against the bare client): node-fetch's Headers and
+ * Node's `IncomingMessage.headers`, which axios's http adapter reads, have no
+ * `__proto__` entry (`rawHeaders` keeps it). The cassette still stores it, and
+ * replay must hand the client exactly what it got live.
+ */
+const CLIENTS: { client: ClientUnderTest; drops: readonly (typeof NAMES)[number][] }[] = [
+  { client: globalFetchWithDispatcherOption, drops: [] },
+  { client: undiciFetchClient, drops: [] },
+  { client: undiciRequestClient, drops: [] },
+  { client: interceptorClient, drops: [] },
+  { client: nodeHttpClient, drops: [] },
+  { client: nodeFetchClient, drops: ['__proto__'] },
+  { client: superagentClient, drops: [] },
+  { client: axiosClient('http'), drops: ['__proto__'] },
+  { client: axiosClient('fetch'), drops: [] },
+  { client: gotPromise, drops: [] },
+  { client: gotStream, drops: [] },
 ]
 
 /** Answers with the three prototype-named response headers, and echoes which of them the request carried. */
@@ -74,7 +81,7 @@ async function startServer(): Promise<{ url: string; hits: () => number }> {
 }
 
 describe('prototype-named headers are ordinary headers through every client', () => {
-  for (const client of CLIENTS) {
+  for (const { client, drops } of CLIENTS) {
     it(client.id, async () => {
       const server = await startServer()
       // An own property named __proto__ can only come from JSON.parse (a literal would set the prototype).
@@ -86,10 +93,9 @@ describe('prototype-named headers are ordinary headers through every client', ()
       const replayed = await vcr.useCassette('proto.yaml', (cassette) => client.send({ url: server.url, headers }, cassette), { recordMode: 'none' })
       expect(server.hits(), 'the replay must not reach the server').toBe(hits)
       expect(replayed).toEqual(live)
-      // What the client hands its caller, live and replayed alike (node-fetch itself drops a `__proto__` response header).
-      const dropped = client === nodeFetchClient ? ['__proto__'] : []
+      // What the client hands its caller, live and replayed alike: every header but the ones this client drops itself.
       for (const name of NAMES) {
-        expect(live.headers[name.toLowerCase()], name).toEqual(dropped.includes(name) ? undefined : [`response-${name}`])
+        expect(live.headers[name.toLowerCase()], name).toEqual(drops.includes(name) ? undefined : [`response-${name}`])
       }
       // Stored (axios's fetch transport re-cases names): every response header, and every prototype-named request header the server received
       // (the clients themselves decide which of them they send).

@@ -1,4 +1,4 @@
-import { type AdapterOptions, InvalidOptionError } from '@vcrjs/core'
+import { type AdapterOptionCheck, type AdapterOptions, assertAdapterOptions, assertCassetteArgument, InvalidOptionError } from '@vcrjs/core/adapter'
 
 /** axios's own adapters that `vcrAdapter` runs, each over the vcrjs transport it is built on. */
 export const AXIOS_TRANSPORTS = ['http', 'fetch'] as const
@@ -24,37 +24,19 @@ export interface NormalizedVcrAdapterOptions {
   allowHttpWithoutCassette: boolean | undefined
 }
 
-const OPTION_NAMES = ['transport', 'allowHttpWithoutCassette'] as const
-const CASSETTE_HANDLE = Symbol.for('vcrjs.cassette.handle')
+const transportOption: AdapterOptionCheck = (value) =>
+  value === undefined || (AXIOS_TRANSPORTS as readonly unknown[]).includes(value)
+    ? undefined
+    : `must be one of ${AXIOS_TRANSPORTS.map((name) => `'${name}'`).join(', ')}; got ${JSON.stringify(value)}`
 
-/** Fails at the factory, saying what to pass, rather than at the first request. */
+/** One check per option, so bad input fails at the factory, saying what to pass, rather than at the first request. */
 export function validateOptions(cassette: unknown, options: unknown = {}): NormalizedVcrAdapterOptions {
-  if (cassette !== undefined && typeof (cassette as Record<symbol, unknown> | null)?.[CASSETTE_HANDLE] !== 'function') {
-    throw new InvalidOptionError(
-      'cassette',
-      'vcrAdapter(cassette, options) takes a Cassette (from vcr.useCassette or vcr.insertCassette) or undefined as its first argument; ' +
-        "pass options second, e.g. vcrAdapter(undefined, { transport: 'fetch' }).",
-    )
+  assertCassetteArgument(cassette, 'vcrAdapter', "vcrAdapter(undefined, { transport: 'fetch' })")
+  // `adapter` was `transport`'s name before the transports existed.
+  if (typeof options === 'object' && options !== null && Object.hasOwn(options, 'adapter')) {
+    throw new InvalidOptionError('adapter', "Unknown vcrAdapter option 'adapter'; it is now called 'transport'.")
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', `vcrAdapter options must be an object with: ${OPTION_NAMES.join(', ')}; got ${String(options)}.`)
-  }
-  for (const name of Object.keys(options)) {
-    if (!(OPTION_NAMES as readonly string[]).includes(name)) {
-      // `adapter` was this option's name before the transports existed.
-      const hint = name === 'adapter' ? " It is now called 'transport'." : ''
-      throw new InvalidOptionError(name, `Unknown vcrAdapter option '${name}'; the options are: ${OPTION_NAMES.join(', ')}.${hint}`)
-    }
-  }
+  assertAdapterOptions(options, { factory: 'vcrAdapter', options: { transport: transportOption } })
   const { transport = 'http', allowHttpWithoutCassette } = options as VcrAdapterOptions
-  if (!(AXIOS_TRANSPORTS as readonly unknown[]).includes(transport)) {
-    throw new InvalidOptionError(
-      'transport',
-      `Invalid vcrAdapter option transport ${JSON.stringify(transport)}. Allowed values: ${AXIOS_TRANSPORTS.map((name) => `'${name}'`).join(', ')}.`,
-    )
-  }
-  if (allowHttpWithoutCassette !== undefined && typeof allowHttpWithoutCassette !== 'boolean') {
-    throw new InvalidOptionError('allowHttpWithoutCassette', `vcrAdapter option allowHttpWithoutCassette must be true or false; got ${JSON.stringify(allowHttpWithoutCassette)}.`)
-  }
   return { transport, allowHttpWithoutCassette }
 }
