@@ -45,11 +45,17 @@ export interface CassetteFile {
   readonly notes?: readonly string[]
 }
 
-/** A file that is not a cassette at all (no `interactions`, `http_interactions` or HAR `log`): skipped when found by walking a folder. */
-export class NotACassetteError extends CliError {
+/** The code of a file that is not a cassette at all (no `interactions`, `http_interactions` or HAR `log`): skipped when found by walking a folder. */
+export const NOT_A_CASSETTE = 'VCR_CLI_NOT_A_CASSETTE'
+
+export function isNotACassette(error: unknown): boolean {
+  return error instanceof CliError && error.code === NOT_A_CASSETTE
+}
+
+class NotACassetteError extends CliError {
   constructor(path: string) {
     super(
-      'VCR_CLI_NOT_A_CASSETTE',
+      NOT_A_CASSETTE,
       `${path} is not a cassette: it has neither \`interactions\` (vcrpy, vcrjs), \`http_interactions\` (Ruby VCR) nor a HAR \`log\`. Name a cassette file or a folder holding cassettes.`,
       EXIT.failure,
     )
@@ -57,7 +63,7 @@ export class NotACassetteError extends CliError {
 }
 
 /** A cassette that cannot be read; the message names the file and the problem. */
-export class UnreadableCassetteError extends CliError {
+class UnreadableCassetteError extends CliError {
   constructor(path: string, problem: string, options?: ErrorOptions) {
     super('VCR_CLI_UNREADABLE', `${path}: ${problem}`, EXIT.failure, options)
   }
@@ -136,7 +142,7 @@ export function isStreamed(extras: Extras | undefined): boolean {
 }
 
 /** What a target format cannot hold; the message says what and which format can. */
-export class CannotHoldError extends CliError {
+class CannotHoldError extends CliError {
   constructor(message: string) {
     super('VCR_CLI_CANNOT_HOLD', message, EXIT.failure)
   }

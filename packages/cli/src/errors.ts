@@ -9,7 +9,14 @@ import { VcrError } from '@vcrjs/core'
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
-/** An error the command reports as one line and an exit code; the message names the file and the fix. */
+const CLI_ERROR = Symbol.for('vcrjs.error.CliError')
+
+/**
+ * An error the command reports as one line and an exit code; the message
+ * names the file and the fix. VcrError answers `instanceof` by a brand that
+ * every subclass would inherit, so this class brands its own; tell its kinds
+ * apart by `code`, not by subclass.
+ */
 export class CliError extends VcrError {
   readonly exitCode: ExitCode
 
@@ -17,6 +24,11 @@ export class CliError extends VcrError {
     super(code, message, options)
     this.name = 'CliError'
     this.exitCode = exitCode
+    Object.defineProperty(this, CLI_ERROR, { value: true })
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CLI_ERROR] === true
   }
 }
 

@@ -178,8 +178,13 @@ export function harToInteractions(har: Har): HarImport {
       if (content?.text === undefined) notes.push(`${where}: the HAR holds no response body (content.text is missing); stored empty`)
       body = content?.text === undefined ? Buffer.alloc(0) : Buffer.from(content.text, content.encoding === 'base64' ? 'base64' : 'utf8')
       if (isEncoded(headers)) {
-        headers = new HttpHeaders(headers).delete('content-encoding')
-        if (headers.has('content-length')) headers.set('Content-Length', String(body.length))
+        const length = String(body.length)
+        headers = new HttpHeaders(
+          headers
+            .entries()
+            .filter(([name]) => name.toLowerCase() !== 'content-encoding')
+            .map(([name, value]): [string, string] => [name, name.toLowerCase() === 'content-length' ? length : value]),
+        )
       }
     }
     const response = new Response({ status: { code: entry.response.status, message: entry.response.statusText ?? '' }, headers, body })

@@ -1,6 +1,6 @@
 import { redactUrl } from '@vcrjs/core'
 import { parseCommandLine } from '../args.js'
-import { type CassetteFile, isStreamed, NotACassetteError, readCassetteFile } from '../cassette-file.js'
+import { type CassetteFile, isStreamed, isNotACassette, readCassetteFile } from '../cassette-file.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
 import { findCassetteFiles } from '../walk.js'
@@ -46,7 +46,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<ExitCode> 
     try {
       file = await readCassetteFile(path)
     } catch (error) {
-      if (error instanceof NotACassetteError && !named) continue
+      if (isNotACassette(error) && !named) continue
       if (!(error instanceof CliError)) throw error
       io.err(`vcrjs inspect: ${error.message}`)
       exit = EXIT.failure

@@ -1,7 +1,7 @@
 import { rm, stat } from 'node:fs/promises'
 import { basename, dirname, relative, resolve, sep } from 'node:path'
 import { parseCommandLine } from '../args.js'
-import { type CassetteFile, NotACassetteError, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
+import { type CassetteFile, isNotACassette, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
 import { readUsageRecord, USAGE_RECORD_NAME, type UsageRecord } from '../usage-record.js'
@@ -69,7 +69,7 @@ export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
     try {
       file = await readCassetteFile(path)
     } catch (error) {
-      if (error instanceof NotACassetteError) continue
+      if (isNotACassette(error)) continue
       if (!(error instanceof CliError)) throw error
       io.err(`vcrjs prune: kept ${error.message}`)
       exit = EXIT.failure

@@ -8,7 +8,7 @@ import {
   SensitiveDataFilter,
 } from '@vcrjs/core'
 import { parseCommandLine, splitAssignment } from '../args.js'
-import { type CassetteFile, type Extras, isStreamed, NotACassetteError, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
+import { type CassetteFile, type Extras, isStreamed, isNotACassette, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
 import { findSecrets, scanInteractions } from '../detector.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
@@ -80,7 +80,7 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
     try {
       file = await readCassetteFile(path)
     } catch (error) {
-      if (error instanceof NotACassetteError && !named) continue
+      if (isNotACassette(error) && !named) continue
       if (!(error instanceof CliError)) throw error
       io.err(`vcrjs redact: ${error.message} (left as it was)`)
       exit = EXIT.failure

@@ -1,5 +1,5 @@
 import { parseCommandLine } from '../args.js'
-import { type CassetteFile, NotACassetteError, readCassetteFile } from '../cassette-file.js'
+import { type CassetteFile, isNotACassette, readCassetteFile } from '../cassette-file.js'
 import { findSecrets, scanInteractions } from '../detector.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
@@ -53,7 +53,7 @@ export async function scanCommand(args: string[], io: Io): Promise<ExitCode> {
     try {
       file = await readCassetteFile(path)
     } catch (error) {
-      if (error instanceof NotACassetteError && !named) continue
+      if (isNotACassette(error) && !named) continue
       if (!(error instanceof CliError)) throw error
       unreadable.push({ file: path, problem: error.message })
       io.err(`vcrjs scan: cannot read ${error.message}`)
