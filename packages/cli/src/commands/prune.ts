@@ -41,9 +41,9 @@ export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
     return EXIT.ok
   }
   if (positionals.length !== 1) throw new UsageError(`vcrjs prune: name exactly one folder (got ${positionals.length}).`, 'prune')
-  const root = resolve(positionals[0]!)
+  const root = positionals[0]!
   const rootInfo = await stat(root).catch(() => null)
-  if (!rootInfo?.isDirectory()) throw new UsageError(`vcrjs prune: ${positionals[0]} is not a folder. Name the folder holding your tests' cassettes.`, 'prune')
+  if (!rootInfo?.isDirectory()) throw new UsageError(`vcrjs prune: ${root} is not a folder. Name the folder holding your tests' cassettes.`, 'prune')
   const dryRun = values['dry-run'] === true
   const verb = dryRun ? 'would delete' : 'deleted'
   let exit: ExitCode = EXIT.ok
@@ -64,7 +64,7 @@ export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
   const counts = { deleted: 0, unknown: 0, used: 0, rewritten: 0 }
   for (const path of cassetteFiles) {
     const record = governingRecord(path, root, records)
-    const shown = relative(process.cwd(), path) || path
+    const shown = path
     let file: CassetteFile
     try {
       file = await readCassetteFile(path)
@@ -84,7 +84,7 @@ export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
     const uses = record.cassettes.filter((cassette) => normalize(cassette.path) === key)
     if (uses.length === 0) {
       if ((await stat(path)).mtime > record.writtenAt) {
-        io.out(`kept (written after its usage record ${relative(process.cwd(), record.file)}): ${shown}`)
+        io.out(`kept (written after its usage record ${record.file}): ${shown}`)
         continue
       }
       counts.deleted++
@@ -144,11 +144,12 @@ function normalize(path: string): string {
 
 /** The record in the cassette's folder or the nearest folder above it, up to the root. */
 function governingRecord(path: string, root: string, records: ReadonlyMap<string, UsageRecord>): UsageRecord | undefined {
+  const top = resolve(root)
   let folder = dirname(path)
   for (;;) {
     const record = records.get(folder)
     if (record) return record
-    if (folder === root || dirname(folder) === folder) return undefined
+    if (resolve(folder) === top || dirname(folder) === folder) return undefined
     folder = dirname(folder)
   }
 }
