@@ -91,6 +91,8 @@ export async function readCassetteFile(path: string): Promise<CassetteFile> {
   try {
     data = await filesystemPersister.loadCassette(path, sniffing)
   } catch (error) {
+    // A tsconfig.json with comments is no broken cassette: only text that names a cassette's keys is one.
+    if (text !== '' && !/interactions|"entries"/.test(text)) throw new NotACassetteError(path)
     throw new UnreadableCassetteError(path, problemOf(error), { cause: error })
   }
   if (isHar(data)) {
@@ -117,8 +119,15 @@ export async function readCassetteFile(path: string): Promise<CassetteFile> {
   return { path, text, format, interactions, extras, ...(recordedWith === undefined ? {} : { recordedWith }) }
 }
 
+/** A list of interactions under vcrpy's or Ruby VCR's key, each holding a `request` (a test's sidecar JSON with an `interactions` list of its own is not a cassette). */
 function isCassetteShaped(data: unknown): boolean {
-  return typeof data === 'object' && data !== null && !Array.isArray(data) && ('interactions' in data || 'http_interactions' in data)
+  // vcrpy before 1.0 wrote a bare list; the core's reader says how to migrate it.
+  if (Array.isArray(data)) return data.length > 0 && isMapping(data[0]) && 'request' in data[0]
+  if (!isMapping(data)) return false
+  const items = 'http_interactions' in data ? data.http_interactions : 'interactions' in data ? data.interactions : undefined
+  if (items === null) return true
+  if (!Array.isArray(items)) return false
+  return items.length === 0 || (isMapping(items[0]) && 'request' in items[0])
 }
 
 function extrasOf(raw: unknown): Extras {
@@ -218,7 +227,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 function problemOf(error: unknown): string {
   if (error instanceof CassetteFormatProblem) return error.message
   if (error instanceof VcrError && error.code === 'VCR_CASSETTE_LOAD') {
-    return error.message.replace(/^Cannot load cassette .*?: /, '').replace(/ The file was left untouched;.*$/, '')
+    return error.message
+      .replace(/^Cannot load cassette .*?: /, '')
+      .replace(/ The file was left untouched;.*$/s, '')
+      .replace(/\.$/, '')
   }
   if (error instanceof VcrError && error.code === 'VCR_CASSETTE_NOT_FOUND') return 'no such file'
   return error instanceof Error ? error.message : String(error)

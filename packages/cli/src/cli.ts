@@ -37,8 +37,9 @@ Examples:
 
 Exit codes (every command):
   0  success; scan: no credential found
-  1  scan: a credential was found; any command: a file could not be read,
-     written or converted (the message names the file and the fix)
+  1  scan: a credential was found; inspect, redact, convert, prune: a file
+     could not be read, written or converted (the message names the file and
+     the fix; scan reads such a file's raw text instead)
   2  usage error (unknown command or option, missing argument)`
 
 async function main(argv: string[], io: Io): Promise<ExitCode> {

@@ -2,7 +2,7 @@ import * as core from '@vcrjs/core'
 import type { Interaction } from '@vcrjs/core'
 import { CliError, EXIT } from './errors.js'
 
-/** The core's secret detector, the one a cassette save runs (Safe-by-default issue). */
+/** One finding of the core's secret detector (the Safe-by-default issue): where a credential sits, never the credential. */
 export interface SecretFinding {
   interaction: number
   location: string
@@ -10,24 +10,24 @@ export interface SecretFinding {
   fix: string
 }
 
+type Spans = Array<{ kind: string; start: number; end: number }>
+
 interface Detector {
   scanInteractions(interactions: readonly Interaction[]): SecretFinding[]
-  findSecrets(text: string): Array<{ kind: string; start: number; end: number }>
+  findSecrets(text: string): Spans
+  findSecretsInHeader(value: string): Spans
 }
 
-// TEMPORARY until the detector lands in @vcrjs/core: looked up at run time so the other commands work without it.
+// The detector lands in @vcrjs/core with the Safe-by-default issue; until then it is looked up when
+// scan or redact --detected needs it, so the other commands work with a core that lacks it.
 function detector(): Detector {
   const found = core as unknown as Partial<Detector>
-  if (typeof found.scanInteractions !== 'function' || typeof found.findSecrets !== 'function') {
-    throw new CliError('VCR_CLI_NO_DETECTOR', 'this @vcrjs/core has no secret detector (scanInteractions); upgrade @vcrjs/core.', EXIT.failure)
+  if (typeof found.scanInteractions !== 'function' || typeof found.findSecrets !== 'function' || typeof found.findSecretsInHeader !== 'function') {
+    throw new CliError('VCR_CLI_NO_DETECTOR', 'this @vcrjs/core has no secret detector (scanInteractions, findSecrets); upgrade @vcrjs/core.', EXIT.failure)
   }
   return found as Detector
 }
 
-export function scanInteractions(interactions: readonly Interaction[]): SecretFinding[] {
-  return detector().scanInteractions(interactions)
-}
-
-export function findSecrets(text: string): Array<{ kind: string; start: number; end: number }> {
-  return detector().findSecrets(text)
-}
+export const scanInteractions = (interactions: readonly Interaction[]): SecretFinding[] => detector().scanInteractions(interactions)
+export const findSecrets = (text: string): Spans => detector().findSecrets(text)
+export const findSecretsInHeader = (value: string): Spans => detector().findSecretsInHeader(value)

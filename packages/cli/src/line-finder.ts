@@ -17,18 +17,44 @@ export class LineFinder {
     this.#starts = starts.length === interactions ? starts : []
   }
 
-  /** 1-based line of `value` in interaction `index`; the interaction's first line when the value is not written verbatim (a base64 body); null when neither is known. */
-  lineOf(index: number, value: string | null, occurrence = 0): number | null {
+  /**
+   * 1-based line of `value` at `location` (`request header Authorization`,
+   * `response body`, ...) of interaction `index`: searched from that
+   * location's key on, so a token in both a header and a body is found where
+   * the finding says. The interaction's first line when the value is not
+   * written verbatim (a base64 body); null when neither is known.
+   */
+  lineOf(index: number, location: string, value: string | null): number | null {
     const from = this.#starts[index] ?? 0
     const to = this.#starts.length > 0 ? (this.#starts[index + 1] ?? this.#text.length) : this.#text.length
     if (value !== null && value !== '') {
-      for (const spelling of new Set([value, JSON.stringify(value).slice(1, -1)])) {
-        let at = this.#text.indexOf(spelling, from)
-        for (let k = 0; k < occurrence && at !== -1 && at < to; k++) at = this.#text.indexOf(spelling, at + 1)
-        if (at !== -1 && at < to) return this.#line(at)
+      const anchor = this.#anchor(location, from, to)
+      for (const start of anchor === from ? [from] : [anchor, from]) {
+        for (const spelling of new Set([value, JSON.stringify(value).slice(1, -1)])) {
+          const at = this.#text.indexOf(spelling, start)
+          if (at !== -1 && at < to) return this.#line(at)
+        }
       }
     }
     return this.#starts.length > 0 ? this.#line(from) : null
+  }
+
+  /** Where the location's key is written in [from, to): the `response` key, then the header's name; `from` when not found. */
+  #anchor(location: string, from: number, to: number): number {
+    const span = this.#text.slice(from, to)
+    let at = 0
+    if (location.startsWith('response')) {
+      const response = /^[ \t-]*"?response"?[ \t]*:/m.exec(span)
+      if (!response) return from
+      at = response.index
+    }
+    const header = /^(?:request|response) header (.+)$/.exec(location)
+    if (header) {
+      const name = span.indexOf(header[1]!, at)
+      if (name === -1) return from
+      at = name
+    }
+    return from + at
   }
 
   #line(offset: number): number {

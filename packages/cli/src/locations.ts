@@ -1,37 +1,46 @@
-import { isUtf8 } from 'node:buffer'
 import type { Interaction } from '@vcrjs/core'
+import { findSecrets, findSecretsInHeader } from './detector.js'
+
+/** One credential the detector sees in an interaction: where, what kind, and the credential itself (never printed). */
+export interface LocatedSecret {
+  location: string
+  kind: string
+  value: string
+}
 
 /**
- * The text at a detector location (`request url`, `request header NAME`,
- * `request body`, `response header NAME`, `response body`); null when the
- * location holds no text (a binary body) or is not one of these.
+ * Every credential in an interaction, read the way `scanInteractions` reads
+ * it (the URL, each header value as a header, bodies as Latin-1 so binary
+ * ones are searched too), with the location names it reports.
  */
-export function textAt({ request, response }: Interaction, location: string): string | null {
-  if (location === 'request url') return request.url
-  if (location === 'request body') return bodyText(request.body)
-  if (location === 'response body') return bodyText(response.body)
-  const header = /^(request|response) header (.+)$/.exec(location)
-  if (header) {
-    const values = (header[1] === 'request' ? request.headers : response.headers).getAll(header[2]!)
-    return values.length === 0 ? null : values.join('\n')
+export function secretsIn({ request, response }: Interaction): LocatedSecret[] {
+  const out: LocatedSecret[] = []
+  const add = (location: string, text: string, spans: ReturnType<typeof findSecrets>) => {
+    for (const { kind, start, end } of spans) out.push({ location, kind, value: credentialOf(kind, text.slice(start, end)) })
   }
-  return null
-}
-
-function bodyText(body: Uint8Array | null): string | null {
-  return body !== null && body.length > 0 && isUtf8(body) ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : null
-}
-
-/** Every text of an interaction the detector reads, with its location. */
-export function textsOf(interaction: Interaction): Array<{ location: string; text: string }> {
-  const out: Array<{ location: string; text: string }> = [{ location: 'request url', text: interaction.request.url }]
-  const add = (location: string) => {
-    const text = textAt(interaction, location)
-    if (text !== null) out.push({ location, text })
+  add('request url', request.url, findSecrets(request.url))
+  for (const [name, value] of request.headers) add(`request header ${name}`, value, findSecretsInHeader(value))
+  if (request.body !== null) {
+    const text = latin1(request.body)
+    add('request body', text, findSecrets(text))
   }
-  for (const name of new Set(interaction.request.headers.entries().map(([name]) => name))) add(`request header ${name}`)
-  add('request body')
-  for (const name of new Set(interaction.response.headers.entries().map(([name]) => name))) add(`response header ${name}`)
-  add('response body')
+  for (const [name, value] of response.headers) add(`response header ${name}`, value, findSecretsInHeader(value))
+  const text = latin1(response.body)
+  add('response body', text, findSecrets(text))
   return out
+}
+
+/**
+ * The credential in a hit: for `scheme://user:password@h` the password, so
+ * that replacing it leaves a URL (the detector's hit spans the scheme and the
+ * host's first character).
+ */
+function credentialOf(kind: string, hit: string): string {
+  if (kind !== 'URL userinfo') return hit
+  const userinfo = hit.slice(hit.indexOf('://') + 3, hit.lastIndexOf('@'))
+  return userinfo.slice(userinfo.indexOf(':') + 1)
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }

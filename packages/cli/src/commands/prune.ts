@@ -13,8 +13,9 @@ Deletes the cassettes no test used, from the usage records the test-runner
 integrations (@vcrjs/vitest, @vcrjs/jest, @vcrjs/node-test) write after each
 test file: ${USAGE_RECORD_NAME} in the test file's cassette folder. A cassette
 under a folder with a record, and not listed in it, is unused. Run the whole
-suite first: a record describes the last run of its test file, so a run
-filtered to some tests leaves the others' cassettes looking unused.
+suite first: a record describes the last run of its test file, so the
+cassettes of tests filtered out (-t, .only) or skipped in that run look unused
+too; use --dry-run to check.
 
 Never deleted: cassettes under no usage record (listed as unknown), cassettes
 written after their record (newer than the last run), files that are not

@@ -9,10 +9,10 @@ import {
 } from '@vcrjs/core'
 import { parseCommandLine, splitAssignment } from '../args.js'
 import { type CassetteFile, type Extras, isStreamed, isNotACassette, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
-import { findSecrets, scanInteractions } from '../detector.js'
+import { scanInteractions, type SecretFinding } from '../detector.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
-import { textsOf } from '../locations.js'
+import { secretsIn } from '../locations.js'
 import { findCassetteFiles } from '../walk.js'
 
 export const REDACT_HELP = `vcrjs redact <path>... [--header NAME]... [--query NAME]... [--field NAME]...
@@ -86,7 +86,15 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
       exit = EXIT.failure
       continue
     }
-    const result = redaction.apply(file)
+    let result: RedactionResult
+    try {
+      result = redaction.apply(file)
+    } catch (error) {
+      // The message may quote a URL or header holding the credential: name the error only.
+      io.err(`vcrjs redact: ${path}: cannot redact it (${(error as Error).name}: an interaction could not be rebuilt); left as it was`)
+      exit = EXIT.failure
+      continue
+    }
     for (const left of result.left) {
       io.err(`vcrjs redact: ${path}: interaction ${left.interaction}, ${left.location}: a ${left.kind} is still there; remove it with a filter (${left.fix})`)
       exit = EXIT.failure
@@ -95,6 +103,10 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
     changedFiles++
     io.out(`${path} (${file.format}): ${plural(result.changes.length, 'change')}${values['dry-run'] ? ' (dry run, not written)' : ''}`)
     for (const change of result.changes) io.out(`  interaction ${change.interaction}: ${change.what}`)
+    for (const { placeholder, kind } of result.placeholders) io.out(`  placeholder ${placeholder}: ${kind}`)
+    if (result.placeholders.length > 0) {
+      io.out(`  to replay with live credentials: sensitiveData: { '${result.placeholders[0]!.placeholder}': process.env.YOUR_SECRET, ... }`)
+    }
     if (values['dry-run']) continue
     try {
       const text = serializeCassette(file.format, result.interactions, {
@@ -142,7 +154,9 @@ interface RedactionResult {
   extras: Extras[]
   changes: Change[]
   /** Detector findings that are still there after `--detected`. */
-  left: ReturnType<typeof scanInteractions>
+  left: SecretFinding[]
+  /** `--detected`: each placeholder written and the kind of credential it stands for. */
+  placeholders: Array<{ placeholder: string; kind: string }>
 }
 
 /**
@@ -155,6 +169,7 @@ class Redaction {
   readonly #responseFilterCount: number
   readonly #sensitive: SensitiveDataFilter
   readonly #detected: boolean
+  readonly #placeholders = new Placeholders()
 
   constructor(options: {
     headers: FilterSpec[]
@@ -180,12 +195,12 @@ class Redaction {
   }
 
   apply(file: CassetteFile): RedactionResult {
-    const placeholders = new Placeholders()
+    const used = new Map<string, string>()
     const changes: Change[] = []
     const extras: Extras[] = []
     const interactions = file.interactions.map((before, index) => {
       let after = this.#filtered(before)
-      if (this.#detected) after = detectedReplaced(after, placeholders)
+      if (this.#detected) after = detectedReplaced(after, this.#placeholders, used)
       const what = differences(before, after)
       let extra = file.extras[index] ?? { interaction: {}, response: {} }
       if (what.includes('response body') && isStreamed(extra)) {
@@ -198,7 +213,7 @@ class Redaction {
       return after
     })
     const left = this.#detected ? scanInteractions(interactions) : []
-    return { interactions, extras, changes, left }
+    return { interactions, extras, changes, left, placeholders: [...used].map(([placeholder, kind]) => ({ placeholder, kind })) }
   }
 
   #filtered(interaction: Interaction): Interaction {
@@ -220,29 +235,34 @@ function withParts(interaction: Interaction, request: Request, response: Respons
   return interaction.recordedAt ? { request, response, recordedAt: interaction.recordedAt } : { request, response }
 }
 
-/** `<KIND_N>` per distinct credential of a file, so one credential gets one placeholder everywhere. */
+/**
+ * `<KIND_N>` per distinct credential of the whole run, so one credential gets
+ * one placeholder in every file (and one `sensitiveData` entry replays them all).
+ */
 class Placeholders {
-  readonly #bySecret = new Map<string, string>()
+  readonly #bySecret = new Map<string, { placeholder: string; kind: string }>()
   readonly #perKind = new Map<string, number>()
 
-  for(secret: string, kind: string): string {
-    let placeholder = this.#bySecret.get(secret)
-    if (placeholder === undefined) {
+  for(secret: string, kind: string): { placeholder: string; kind: string } {
+    let entry = this.#bySecret.get(secret)
+    if (entry === undefined) {
       const name = kind.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '') || 'SECRET'
       const n = (this.#perKind.get(name) ?? 0) + 1
       this.#perKind.set(name, n)
-      placeholder = `<${name}_${n}>`
-      this.#bySecret.set(secret, placeholder)
+      entry = { placeholder: `<${name}_${n}>`, kind }
+      this.#bySecret.set(secret, entry)
     }
-    return placeholder
+    return entry
   }
 }
 
-/** Every credential the detector finds in the interaction's texts, replaced through the sensitive-data filter. */
-function detectedReplaced(interaction: Interaction, placeholders: Placeholders): Interaction {
+/** Every credential the detector finds in the interaction, replaced through the sensitive-data filter (every spelling of it). */
+function detectedReplaced(interaction: Interaction, placeholders: Placeholders, used: Map<string, string>): Interaction {
   const spec: Record<string, string> = {}
-  for (const { text } of textsOf(interaction)) {
-    for (const { kind, start, end } of findSecrets(text)) spec[placeholders.for(text.slice(start, end), kind)] = text.slice(start, end)
+  for (const { kind, value } of secretsIn(interaction)) {
+    const entry = placeholders.for(value, kind)
+    spec[entry.placeholder] = value
+    used.set(entry.placeholder, entry.kind)
   }
   if (Object.keys(spec).length === 0) return interaction
   const hiding = new SensitiveDataFilter(spec).hiding(interaction.request)
