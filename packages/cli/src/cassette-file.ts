@@ -8,6 +8,7 @@ import {
   interactionsToData,
   jsonSerializer,
   rubyCassetteData,
+  type SaveOptions,
   type Serializer,
   VcrError,
   yamlSerializer,
@@ -43,7 +44,12 @@ export interface CassetteFile {
   readonly recordedWith?: string
   /** What reading left out or changed (HAR entries with no response), one line each. */
   readonly notes?: readonly string[]
+  /** The persister's version of the file as read: a rewrite refuses to overwrite a file changed since. */
+  readonly loadedVersion?: unknown
 }
+
+// Where the core's filesystem persister leaves the version of what it loaded (see Persister's STORED_VERSION).
+const STORED_VERSION = Symbol.for('vcrjs.persister.stored-version')
 
 /** The code of a file that is not a cassette at all (no `interactions`, `http_interactions` or HAR `log`): skipped when found by walking a folder. */
 export const NOT_A_CASSETTE = 'VCR_CLI_NOT_A_CASSETTE'
@@ -95,10 +101,11 @@ export async function readCassetteFile(path: string): Promise<CassetteFile> {
     if (text !== '' && !/interactions|"entries"/.test(text)) throw new NotACassetteError(path)
     throw new UnreadableCassetteError(path, problemOf(error), { cause: error })
   }
+  const loadedVersion = typeof data === 'object' && data !== null ? (data as Record<symbol, unknown>)[STORED_VERSION] : undefined
   if (isHar(data)) {
     try {
       const { interactions, extras, notes } = harToInteractions(data)
-      return { path, text, format: 'har', interactions, extras, notes }
+      return { path, text, format: 'har', interactions, extras, notes, loadedVersion }
     } catch (error) {
       throw new UnreadableCassetteError(path, problemOf(error), { cause: error })
     }
@@ -116,7 +123,7 @@ export async function readCassetteFile(path: string): Promise<CassetteFile> {
   const extras = interactions.map((_, i) => extrasOf(rawItems?.[i]))
   const format: FileFormat = ruby ? (syntax === 'json' ? 'ruby-json' : 'ruby-yaml') : syntax
   const recordedWith = typeof top.recorded_with === 'string' ? top.recorded_with : undefined
-  return { path, text, format, interactions, extras, ...(recordedWith === undefined ? {} : { recordedWith }) }
+  return { path, text, format, interactions, extras, loadedVersion, ...(recordedWith === undefined ? {} : { recordedWith }) }
 }
 
 /** A list of interactions under vcrpy's or Ruby VCR's key, each holding a `request` (a test's sidecar JSON with an `interactions` list of its own is not a cassette). */
@@ -205,18 +212,27 @@ function withExtras(data: CassetteData, key: 'interactions' | 'http_interactions
 }
 
 /**
- * Writes through the core's filesystem persister: a temporary file in the
- * same folder renamed over the cassette, so the file is the old one or the new
- * one, never half of each.
+ * Writes through the core's filesystem persister: under the cassette's lock,
+ * to a temporary file in the same folder renamed over the cassette, so the
+ * file is the old one or the new one, never half of each. Given `readFrom`
+ * (a file this command read and rewrites), it writes only if the file is
+ * still the one read: a test run that saved it meanwhile keeps its work.
  */
-export async function writeCassetteText(path: string, text: string): Promise<void> {
+export async function writeCassetteText(path: string, text: string, readFrom?: CassetteFile): Promise<void> {
   const asIs: Serializer = {
     serialize: () => text,
     deserialize: () => {
       throw new Error('write only')
     },
   }
-  await filesystemPersister.saveCassette(path, {}, asIs)
+  const options: SaveOptions | undefined = readFrom && {
+    loadedVersion: readFrom.loadedVersion,
+    merge: (stored) => {
+      if (stored.state === 'unchanged') return {}
+      throw new Error(`${path} changed since vcrjs read it (another process wrote it); nothing was written, run the command again`)
+    },
+  }
+  await filesystemPersister.saveCassette(path, {}, asIs, options)
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -131,7 +131,7 @@ async function pruneInteractions(
       extras: file.extras.filter(keep),
       ...(file.recordedWith === undefined ? {} : { recordedWith: file.recordedWith }),
     })
-    await writeCassetteText(file.path, text)
+    await writeCassetteText(file.path, text, file)
   } catch (error) {
     io.err(`vcrjs prune: ${shown}: not rewritten, left as it was: ${(error as Error).message}`)
     return 'failed'

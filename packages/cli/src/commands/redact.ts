@@ -113,7 +113,7 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
         extras: result.extras,
         ...(file.recordedWith === undefined ? {} : { recordedWith: file.recordedWith }),
       })
-      await writeCassetteText(path, text)
+      await writeCassetteText(path, text, file)
     } catch (error) {
       io.err(`vcrjs redact: ${path}: not written, left as it was: ${(error as Error).message}`)
       exit = EXIT.failure
