@@ -153,6 +153,28 @@ describe('vcrjs redact', () => {
     expect((await readdir(dir)).sort()).toEqual(['broken.yaml', 'changed.yaml', 'untouched.yaml'])
   })
 
+  it('--defaults filters what filterDefaults filters when recording: credential headers and query parameters become <FILTERED>; nothing else changes', async () => {
+    const dir = await tempCassetteDir()
+    const path = await writeCassette(join(dir, 'old.yaml'), [
+      { url: 'http://127.0.0.1:9/a?api_key=k-123&page=2', headers: { Authorization: 'token abc', Cookie: 'sid=1', Accept: 'text/plain' } },
+    ])
+    const run = await runCli(['redact', path, '--defaults'])
+    expect(run.code).toBe(0)
+    const [stored] = await load(path)
+    expect(stored!.request.url).toBe('http://127.0.0.1:9/a?api_key=%3CFILTERED%3E&page=2')
+    expect(stored!.request.headers.entries()).toEqual([
+      ['Authorization', '<FILTERED>'],
+      ['Cookie', '<FILTERED>'],
+      ['Accept', 'text/plain'],
+    ])
+    // Without --defaults those names are left alone.
+    const other = await writeCassette(join(dir, 'other.yaml'), [{ url: 'http://127.0.0.1:9/a?api_key=k-123', headers: { Authorization: 'token abc', 'X-Customer': CUSTOMER } }])
+    await runCli(['redact', other, '--header', 'X-Customer'])
+    const [kept] = await load(other)
+    expect(kept!.request.url).toBe('http://127.0.0.1:9/a?api_key=k-123')
+    expect(kept!.request.headers.entries()).toEqual([['Authorization', 'token abc']])
+  })
+
   it('--dry-run prints the changes and writes nothing', async () => {
     const dir = await tempCassetteDir()
     const path = await writeCassette(join(dir, 'a.yaml'), [{ url: 'http://127.0.0.1:9/c', headers: { 'X-Customer': CUSTOMER } }])

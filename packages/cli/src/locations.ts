@@ -1,5 +1,4 @@
-import type { Interaction } from '@vcrjs/core'
-import { findSecrets, findSecretsInHeader } from './detector.js'
+import { findSecrets, findSecretsInHeader, type Interaction } from '@vcrjs/core'
 
 /** One credential the detector sees in an interaction: where, what kind, and the credential itself (never printed). */
 export interface LocatedSecret {

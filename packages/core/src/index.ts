@@ -55,3 +55,5 @@ export { filesystemPersister } from './persisters/filesystem.js'
 export { RequestFilters, ResponseHeaderFilters } from './filters.js'
 export { SensitiveDataFilter } from './sensitive-data.js'
 export { decodeCompressedResponse } from './decode-compressed.js'
+// Header values as scanInteractions reads them (`Bearer x` is a credential there whatever x looks like).
+export { findSecretsInHeader } from './secrets/detect.js'

@@ -1,22 +1,23 @@
 import {
   type FilterSpec,
   type Interaction,
+  type SecretFinding,
   Request,
   RequestFilters,
   Response,
   ResponseHeaderFilters,
+  scanInteractions,
   SensitiveDataFilter,
 } from '@vcrjs/core'
 import { parseCommandLine, splitAssignment } from '../args.js'
 import { type CassetteFile, type Extras, isStreamed, isNotACassette, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
-import { scanInteractions, type SecretFinding } from '../detector.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
 import { secretsIn } from '../locations.js'
 import { findCassetteFiles } from '../walk.js'
 
 export const REDACT_HELP = `vcrjs redact <path>... [--header NAME]... [--query NAME]... [--field NAME]...
-                       [--secret VALUE=PLACEHOLDER]... [--detected] [--dry-run]
+                       [--secret VALUE=PLACEHOLDER]... [--defaults] [--detected] [--dry-run]
 
 Rewrites cassettes in place, each in its own format (vcrpy YAML/JSON, Ruby VCR
 YAML/JSON, HAR), through the filters vcrjs applies when it records, so a
@@ -31,6 +32,9 @@ is named on stderr and left byte-identical.
   --field NAME[=VALUE]           form or JSON request body field: the same        (filterPostDataParameters)
   --secret VALUE=PLACEHOLDER     the text VALUE, as is and percent-encoded, in URLs,
                                  headers and text bodies becomes PLACEHOLDER        (sensitiveData)
+  --defaults                     the credential headers and query parameters vcrjs
+                                 filters by default (Authorization, Cookie, X-Api-Key,
+                                 api_key, access_token, ...) become <FILTERED>  (filterDefaults)
   --detected                     every credential \`vcrjs scan\` finds becomes a
                                  placeholder <KIND_N> (same credential, same placeholder)
   --dry-run                      print what would change; write nothing
@@ -43,6 +47,7 @@ Examples:
   vcrjs redact test/__cassettes__ --header Authorization --query api_key
   vcrjs redact fixtures/stripe.yaml --secret "$STRIPE_KEY=<STRIPE_KEY>"
   vcrjs redact . --detected --dry-run
+  vcrjs redact spec/cassettes --defaults      # old cassettes, as vcrjs now records them
 
 Exit: 0 done (or nothing to do), 1 a file could not be read or written, or a
 credential the detector found could not be replaced (named on stderr), 2 usage error.`
@@ -54,6 +59,7 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
     query: { type: 'string', multiple: true },
     field: { type: 'string', multiple: true },
     secret: { type: 'string', multiple: true },
+    defaults: { type: 'boolean' },
     detected: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
   })
@@ -68,10 +74,11 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
     query: specs(values.query),
     fields: specs(values.field),
     secrets: secrets(values.secret),
+    defaults: values.defaults === true,
     detected: values.detected === true,
   })
   if (redaction.empty) {
-    throw new UsageError('vcrjs redact: say what to redact with --header, --response-header, --query, --field, --secret or --detected.', 'redact')
+    throw new UsageError('vcrjs redact: say what to redact with --header, --response-header, --query, --field, --secret, --defaults or --detected.', 'redact')
   }
   let exit: ExitCode = EXIT.ok
   let changedFiles = 0
@@ -177,12 +184,14 @@ class Redaction {
     query: FilterSpec[]
     fields: FilterSpec[]
     secrets: Record<string, string>
+    defaults: boolean
     detected: boolean
   }) {
     this.#requestFilters = new RequestFilters({
       filterHeaders: options.headers,
       filterQueryParameters: options.query,
       filterPostDataParameters: options.fields,
+      filterDefaults: options.defaults,
     })
     this.#responseFilters = new ResponseHeaderFilters(options.responseHeaders)
     this.#responseFilterCount = options.responseHeaders.length

@@ -1,7 +1,7 @@
 import { parseCommandLine } from '../args.js'
 import { type CassetteFile, isNotACassette, readCassetteFile } from '../cassette-file.js'
 import { readFile } from 'node:fs/promises'
-import { findSecrets, scanInteractions } from '../detector.js'
+import { findSecrets, scanInteractions } from '@vcrjs/core'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
 import { LineFinder } from '../line-finder.js'
