@@ -97,11 +97,12 @@ describe('vcrjs redact', () => {
     expect(vcrpy.allPlayed).toBe(true)
   })
 
-  for (const [format, file, shape] of [
-    ['yaml', 'c.yaml', /^interactions:\n- request:\n/],
-    ['json', 'c.json', /^\{\n {4}"interactions": \[\n/],
-    ['ruby-yaml', 'c.yml', /^---\nhttp_interactions:\n- request:\n {4}method: get\n/],
-    ['ruby-json', 'c.json', /^\{"http_interactions":\[\{"request":\{"method":"get"/],
+  for (const [format, file, shape, url] of [
+    ['yaml', 'c.yaml', /^interactions:\n- request:\n/, 'http://127.0.0.1:9/a?token=<TOKEN>&page=1'],
+    ['json', 'c.json', /^\{\n {4}"interactions": \[\n/, 'http://127.0.0.1:9/a?token=<TOKEN>&page=1'],
+    // Ruby VCR's URI is webmock's spelling: query sorted, escaped.
+    ['ruby-yaml', 'c.yml', /^---\nhttp_interactions:\n- request:\n {4}method: get\n/, 'http://127.0.0.1:9/a?page=1&token=%3CTOKEN%3E'],
+    ['ruby-json', 'c.json', /^\{"http_interactions":\[\{"request":\{"method":"get"/, 'http://127.0.0.1:9/a?page=1&token=%3CTOKEN%3E'],
   ] as const) {
     it(`keeps a ${format} cassette in ${format}`, async () => {
       const dir = await tempCassetteDir()
@@ -118,7 +119,7 @@ describe('vcrjs redact', () => {
       expect(text).not.toContain(CUSTOMER)
       const inspect = JSON.parse((await runCli(['inspect', path, '--json'])).stdout) as { files: Array<{ format: string; interactions: Array<{ url: string }> }> }
       expect(inspect.files[0]!.format).toBe(format)
-      expect(inspect.files[0]!.interactions[0]!.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/a\?(token=%3CTOKEN%3E&page=1|page=1&token=%3CTOKEN%3E)$/)
+      expect(inspect.files[0]!.interactions[0]!.url).toBe(url)
     })
   }
 
@@ -161,7 +162,7 @@ describe('vcrjs redact', () => {
     const run = await runCli(['redact', path, '--defaults'])
     expect(run.code).toBe(0)
     const [stored] = await load(path)
-    expect(stored!.request.url).toBe('http://127.0.0.1:9/a?api_key=%3CFILTERED%3E&page=2')
+    expect(stored!.request.url).toBe('http://127.0.0.1:9/a?api_key=<FILTERED>&page=2')
     expect(stored!.request.headers.entries()).toEqual([
       ['Authorization', '<FILTERED>'],
       ['Cookie', '<FILTERED>'],

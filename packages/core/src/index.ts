@@ -21,7 +21,7 @@ export {
   type MatcherOptions,
 } from './matchers.js'
 export { REPLAY_TIMINGS, type ReplayTiming, type CassetteOptions, type VcrOptions, type BeforeRecordRequest, type BeforeRecordResponse, type SecretScan } from './options.js'
-export { findSecrets } from './secrets/detect.js'
+export { findSecrets, findSecretsInHeader } from './secrets/detect.js'
 export { scanInteractions, type SecretFinding } from './secrets/scan.js'
 export type { FilterSpec, FilterReplacement } from './filters.js'
 export type { SensitiveData } from './sensitive-data.js'
@@ -55,5 +55,3 @@ export { filesystemPersister } from './persisters/filesystem.js'
 export { RequestFilters, ResponseHeaderFilters } from './filters.js'
 export { SensitiveDataFilter } from './sensitive-data.js'
 export { decodeCompressedResponse } from './decode-compressed.js'
-// Header values as scanInteractions reads them (`Bearer x` is a credential there whatever x looks like).
-export { findSecretsInHeader } from './secrets/detect.js'
