@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Everything CI checks: build, types, package lint, the demo, the test suite,
+# Everything CI checks: build, types, package lint, a credential scan of
+# fixtures/, the demo, the test suite,
 # the interop suite (cassettes shared with the real vcrpy and Ruby VCR) and the
 # fault-injection suite (killed writers, tmpfs mounts: root, as CI runs) on
 # both Node legs (Node 20 with undici 7 / got 14, Node 24 with undici 8 /
@@ -11,6 +12,9 @@ mkdir -p .tmp
 pnpm build
 pnpm typecheck
 pnpm lint:pkg
+echo
+echo "== vcrjs scan fixtures/ (the fixtures hold no credential; tests plant theirs in temporary folders)"
+node packages/cli/dist/cli.js scan fixtures/
 
 run_leg() {
   local node=$1 name=$2

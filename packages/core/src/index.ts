@@ -21,7 +21,7 @@ export {
   type MatcherOptions,
 } from './matchers.js'
 export { REPLAY_TIMINGS, type ReplayTiming, type CassetteOptions, type VcrOptions, type BeforeRecordRequest, type BeforeRecordResponse, type SecretScan } from './options.js'
-export { findSecrets } from './secrets/detect.js'
+export { findSecrets, findSecretsInHeader } from './secrets/detect.js'
 export { scanInteractions, type SecretFinding } from './secrets/scan.js'
 export type { FilterSpec, FilterReplacement } from './filters.js'
 export type { SensitiveData } from './sensitive-data.js'
@@ -43,3 +43,15 @@ export {
   UnsupportedRequestError,
   SecretInCassetteError,
 } from './errors.js'
+
+// For tools that read and rewrite cassette files outside a test run (the
+// `vcrjs` command): the same reader, writers, filters and atomic save a
+// cassette goes through when it is recorded.
+export { interactionsFromData, interactionsToData, CassetteFormatProblem } from './cassette-format.js'
+export { yamlSerializer } from './serializers/yaml.js'
+export { jsonSerializer } from './serializers/json.js'
+export { rubyYamlSerializer, rubyCassetteData } from './serializers/ruby-yaml.js'
+export { filesystemPersister } from './persisters/filesystem.js'
+export { RequestFilters, ResponseHeaderFilters } from './filters.js'
+export { SensitiveDataFilter } from './sensitive-data.js'
+export { decodeCompressedResponse } from './decode-compressed.js'
