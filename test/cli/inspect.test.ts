@@ -8,7 +8,7 @@ import { runCli } from './run-cli.js'
 
 const RECORDED_AT = new Date('2025-06-01T12:00:00.000Z')
 
-/** Three interactions; the third carries streaming chunk data in a key of its own. */
+/** Three interactions; the third carries streaming chunk data (`response.stream`, as the core writes it). */
 async function threeInteractions(dir: string): Promise<string> {
   const data = interactionsToData([
     interaction({ url: 'https://alice:hunter2@api.example.test/items?page=2', responseBody: '{"items":[]}', recordedAt: RECORDED_AT }),
@@ -16,7 +16,7 @@ async function threeInteractions(dir: string): Promise<string> {
     interaction({ url: 'https://api.example.test/events', responseBody: 'data: 1\n\ndata: 2\n\n' }),
   ])
   const third = (data.interactions as Array<{ response: Record<string, unknown> }>)[2]!
-  third.response.chunks = [{ offset: 0, delay_ms: 0 }, { offset: 9, delay_ms: 150 }]
+  third.response.stream = { chunks: [[9, 0], [9, 150]] }
   const path = join(dir, 'three.yaml')
   await writeFile(path, yamlSerializer.serialize(data))
   return path

@@ -28,7 +28,7 @@ const INTERACTION_KEYS = new Set(['request', 'response', 'recorded_at'])
 // Ruby VCR's `http_version` and `adapter_metadata` are written by its own writer, not carried over.
 const RESPONSE_KEYS = new Set(['status', 'headers', 'body', 'http_version', 'adapter_metadata'])
 
-/** Keys beside the ones the core reads, per interaction: streaming chunk data and whatever else a newer writer added. */
+/** Keys beside the ones the core models, per interaction, kept verbatim on rewrite and in HAR: streaming data (`response.stream`) and whatever a newer writer added. */
 export interface Extras {
   readonly interaction: Record<string, unknown>
   readonly response: Record<string, unknown>
@@ -148,13 +148,9 @@ function extrasOf(raw: unknown): Extras {
 
 const NO_EXTRAS: Extras = { interaction: {}, response: {} }
 
-/**
- * A streamed interaction carries its chunk data in a key of its own beside the
- * body (vcrpy and Ruby VCR ignore it); any such key counts.
- */
-export function isStreamed(extras: Extras | undefined): boolean {
-  if (!extras) return false
-  return [...Object.keys(extras.interaction), ...Object.keys(extras.response)].some((key) => /chunk/i.test(key))
+/** A streamed interaction: the core read chunk data from its `response.stream` key (which vcrpy and Ruby VCR ignore). */
+export function isStreamed(interaction: Interaction): boolean {
+  return interaction.response.chunks !== undefined
 }
 
 /** What a target format cannot hold; the message says what and which format can. */

@@ -60,7 +60,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<ExitCode> 
       requestBodyBytes: interaction.request.body?.length ?? 0,
       responseBodyBytes: interaction.response.body.length,
       recordedAt: interaction.recordedAt?.toISOString() ?? null,
-      streamed: isStreamed(file.extras[index]),
+      streamed: isStreamed(interaction),
     }))
     const summary = summarize(rows)
     if (values.json) {
