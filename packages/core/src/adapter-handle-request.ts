@@ -1,5 +1,6 @@
 import { type Cassette, HANDLE, type HandledRequest } from './cassette.js'
 import { currentCassette } from './context.js'
+import { debugEnabled, debugRequest } from './debug-log.js'
 import { NoCassetteError } from './errors.js'
 import { Request, type RequestInit } from './request.js'
 import { passedThroughResponse, type SendReal } from './streamed-response.js'
@@ -39,6 +40,7 @@ export async function handleRequest({ cassette, request, sendReal, allowHttpWith
   const target = cassette ?? currentCassette()
   if (!target) {
     if (allowHttpWithoutCassette === false) throw new NoCassetteError(String(Request.from(request)))
+    if (debugEnabled()) debugRequest(undefined, String(Request.from(request)).split('?')[0]!, 'passed through (no cassette in use)')
     return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
   }
   return target[HANDLE](request, sendReal)

@@ -1,7 +1,8 @@
 import { CassetteFormatProblem, interactionsFromData, interactionsToData } from './cassette-format.js'
 import { mergeStored } from './cassette-merge.js'
 import { STORED_VERSION } from './persisters/persister.js'
-import { removeInserted } from './context.js'
+import { ejectListened, removeInserted, reportEjected } from './context.js'
+import { debugEnabled, debugRequest } from './debug-log.js'
 import { HttpHeaders } from './headers.js'
 import {
   CannotOverwriteExistingCassetteError,
@@ -15,8 +16,10 @@ import {
 import type { Interaction } from './interaction.js'
 import { InteractionIndex } from './interaction-index.js'
 import { isIgnored, requestForCassette, responseForCassette, responseForClient } from './interaction-pipeline.js'
+import { missingCassetteMessage } from './missing-cassette-message.js'
 import { describeNoMatch } from './no-match-message.js'
 import type { NormalizedCassetteOptions } from './options.js'
+import { filesystemPersister } from './persisters/filesystem.js'
 import type { RecordMode } from './record-mode.js'
 import { toBytes } from './body.js'
 import { BodyCapture, type CapturedBody } from './body-capture.js'
@@ -210,7 +213,8 @@ export class Cassette {
     const { dropUnusedRequests, allowUnusedInteractions, recordOnException } = this.#options
     const kept = dropUnusedRequests ? this.#loaded.filter((_, id) => this.#index.isPlayed(id)) : this.#loaded
     const changed = this.#recorded.length > 0 || kept.length < this.#loaded.length || this.#staleCount > 0
-    if (changed && (failure === undefined || recordOnException)) {
+    const saves = changed && (failure === undefined || recordOnException)
+    if (saves) {
       const mine = [...kept, ...this.#recorded]
       // What another writer merges in was scanned by that writer.
       const findings = scanBeforeSave(this.path, mine, this.#options.secretScan)
@@ -221,6 +225,7 @@ export class Cassette {
       })
       warnSecrets(this.path, findings)
     }
+    if (ejectListened()) this.#reportUsage(saves ? kept : undefined)
     if (unfinished > 0) {
       throw new CassetteSaveError(
         this.path,
@@ -250,19 +255,30 @@ export class Cassette {
     if (this.#ejected) throw new CassetteEjectedError(this.path)
     const live = Request.from(input)
     const options = this.#options
-    if (isIgnored(live, options)) return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
+    if (isIgnored(live, options)) {
+      if (debugEnabled()) debugRequest(this.path, withoutQuery(live), 'passed through (ignored host)')
+      return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
+    }
     const request = requestForCassette(live, options)
-    if (request === null) return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
+    if (request === null) {
+      if (debugEnabled()) debugRequest(this.path, withoutQuery(live), 'passed through (beforeRecordRequest returned null)')
+      return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
+    }
     if (options.recordMode !== 'all') {
       const played = this.#index.play(request, options.allowPlaybackRepeats)
       if (played) {
         const recorded = played.response
         const wait = options.replaySpeed === undefined ? 0 : (recorded.headDelayMs ?? 0) / options.replaySpeed
         if (wait > 0) await replayWait(wait)
+        if (debugEnabled()) debugRequest(this.path, String(request), `replayed interaction ${this.#loaded.indexOf(played) + 1} of ${this.#loaded.length}`)
         return { response: responseForClient(recorded, live, options), action: 'replay' }
       }
     }
-    if (!this.#mayRecord()) throw this.#noMatch(request)
+    if (!this.#mayRecord()) {
+      const error = this.#noMatch(request)
+      if (debugEnabled()) debugRequest(this.path, String(error.request ?? request), `no match: ${this.#existed ? closestLine(error) : 'the cassette file does not exist'}`)
+      throw error
+    }
     // Counted until its body is stored (or fails), so that an eject meanwhile waits for it and saves it.
     this.#recording++
     let counted = true
@@ -276,6 +292,7 @@ export class Cassette {
       const real = await sendReal()
       // Answered after eject gave up waiting and saved: failing beats answering live and dropping it silently.
       if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
+      if (debugEnabled()) debugRequest(this.path, String(request), `recorded (status ${statusOf(real.status).code})`)
       return { response: this.#record(request, live, real, performance.now() - sent, settled), action: 'record' }
     } catch (error) {
       settled()
@@ -335,7 +352,34 @@ export class Cassette {
       isPlayed: (id) => this.#index.isPlayed(id),
       credentialNames: this.#options.credentialNames,
     })
+    if (!this.#existed) {
+      const listFolder = this.#options.persister === filesystemPersister
+      return new CannotOverwriteExistingCassetteError(missingCassetteMessage(redacted, this.path, this.recordMode, listFolder), {
+        cassettePath: this.path,
+        recordMode: this.recordMode,
+        request: redacted,
+      })
+    }
     return new CannotOverwriteExistingCassetteError(message, { cassettePath: this.path, recordMode: this.recordMode, request: redacted, closest })
+  }
+
+  /**
+   * Tells the runners' usage listeners what the cassette holds after this run
+   * and which interactions the run used. `kept` is what was saved ahead of the
+   * recorded ones; undefined when nothing was saved (the file is as loaded).
+   */
+  #reportUsage(kept: readonly Interaction[] | undefined): void {
+    const played: number[] = []
+    // `kept` is `#loaded` in order, some maybe dropped: walk both to know each one's place in the file.
+    let at = 0
+    this.#loaded.forEach((interaction, id) => {
+      if (kept !== undefined && kept[at] !== interaction) return
+      if (this.#index.isPlayed(id)) played.push(at)
+      at++
+    })
+    const recorded = kept === undefined ? 0 : this.#recorded.length
+    for (let offset = 0; offset < recorded; offset++) played.push(at + offset)
+    reportEjected({ path: this.path, interactions: at + recorded, played })
   }
 
   #all(): Interaction[] {
@@ -360,4 +404,17 @@ function freshInteractions(loaded: readonly Interaction[], options: NormalizedCa
   if (interval === undefined || options.recordMode === 'none') return loaded
   const oldest = Date.now() - interval
   return loaded.filter((interaction) => interaction.recordedAt === undefined || interaction.recordedAt.getTime() >= oldest)
+}
+
+/** A request for the debug log when no filter ran on it: the query may hold a credential, so it is left out. */
+function withoutQuery(request: Request): string {
+  return `${request.method} ${request.protocol}://${request.host}:${request.port}${request.path}${request.query.length > 0 ? '?…' : ''}`
+}
+
+/** The closest recorded request and why it did not match, in one line: for `NODE_DEBUG=vcrjs`. */
+function closestLine(error: CannotOverwriteExistingCassetteError): string {
+  const [best] = error.closest
+  if (best === undefined) return 'the cassette holds no interactions'
+  const reasons = best.failed.map((failure) => `${failure.name}: ${failure.reason}`).join('; ')
+  return `closest is interaction ${best.index + 1}, ${best.request} (${reasons || 'matches, but was already played'})`
 }

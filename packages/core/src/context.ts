@@ -6,6 +6,18 @@ interface CassetteContext {
   readonly scoped: AsyncLocalStorage<Cassette>
   /** Cassettes put in with `insertCassette` and not yet ejected, newest last. */
   readonly inserted: Cassette[]
+  /** Told of every cassette ejected, with what it holds and what played: the runners' usage record. */
+  ejectListeners?: Set<(usage: CassetteUsage) => void>
+}
+
+/** What a cassette held after a run and which of its interactions the run played or recorded. */
+export interface CassetteUsage {
+  /** Absolute path of the cassette. */
+  readonly path: string
+  /** How many interactions the cassette holds after the run. */
+  readonly interactions: number
+  /** Indices (in the cassette after the run) of the interactions played or recorded in this run. */
+  readonly played: readonly number[]
 }
 
 // One context per process, not per copy of @vcrjs/core: an adapter that
@@ -35,4 +47,29 @@ export function pushInserted(cassette: Cassette): void {
 export function removeInserted(cassette: Cassette): void {
   const at = context.inserted.lastIndexOf(cassette)
   if (at !== -1) context.inserted.splice(at, 1)
+}
+
+/** Calls `listener` with the usage of every cassette ejected from now on, until the returned function is called. */
+export function onCassetteEjected(listener: (usage: CassetteUsage) => void): () => void {
+  const listeners = (context.ejectListeners ??= new Set())
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+/** Whether anyone listens: a cassette computes its usage only then. */
+export function ejectListened(): boolean {
+  return (context.ejectListeners?.size ?? 0) > 0
+}
+
+export function reportEjected(usage: CassetteUsage): void {
+  for (const listener of context.ejectListeners ?? []) listener(usage)
+}
+
+/**
+ * Makes `realm` (another realm's global object, e.g. a Jest test
+ * environment's) use this realm's cassette context, so a cassette inserted by
+ * code running there is the one a dispatcher running here sees.
+ */
+export function shareCassetteContext(realm: object): void {
+  ;(realm as { [KEY]?: CassetteContext })[KEY] = context
 }

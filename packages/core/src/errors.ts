@@ -252,3 +252,16 @@ export function secretMessage(cassettePath: string, findings: readonly SecretFin
   )
   return lines.join('\n')
 }
+
+/**
+ * vcrjs can tell that the global `fetch` will not reach its dispatcher: the
+ * test runs in a separate realm (a `vm` context: Jest, vitest's vm pools)
+ * whose `fetch` belongs to the outer realm and ignores this realm's global
+ * dispatcher. Raised at setup instead of letting requests go live.
+ */
+export class GlobalFetchNotRoutedError extends VcrError {
+  constructor(message: string) {
+    super('VCR_GLOBAL_FETCH_NOT_ROUTED', message)
+    this.name = 'GlobalFetchNotRoutedError'
+  }
+}

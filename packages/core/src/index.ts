@@ -42,6 +42,7 @@ export {
   NoCassetteError,
   UnsupportedRequestError,
   SecretInCassetteError,
+  GlobalFetchNotRoutedError,
 } from './errors.js'
 
 // For tools that read and rewrite cassette files outside a test run (the

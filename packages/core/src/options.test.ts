@@ -341,7 +341,7 @@ describe('more options', () => {
     await vcr.useCassette('named', (c) => send(c, { method: 'GET', url: 'http://h.test/a' }))
     await vcr.useCassette('already.yaml', (c) => send(c, { method: 'GET', url: 'http://h.test/a' }))
     const path = await vcr.withCassette(async (cassette, _context: typeof context) => cassette.path)(context)
-    expect(path).toBe(join(dir, 'pathTransformer_with_VCR.ensureSuffix_and_withCassette_naming_the_cassette_after_the_vitest_test.yaml'))
+    expect(path).toBe(join(dir, 'options.test.ts', 'more options', 'pathTransformer with VCR.ensureSuffix, and withCassette naming the cassette after the vitest test.yaml'))
     const custom = await vcr.withCassette(async (cassette) => cassette.path, { funcPathGenerator: () => 'custom/path' })()
     expect(custom).toBe(join(dir, 'custom/path.yaml'))
     expect((await readdir(dir)).sort()).toEqual(['already.yaml', 'named.yaml'])

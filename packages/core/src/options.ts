@@ -179,8 +179,10 @@ export interface CassetteOptions {
   pathTransformer?: (path: string) => string
   /**
    * Names the cassette of `vcr.withCassette(fn)` when no path is given, from the test function
-   * and the arguments the runner passed it. The default uses vitest's test name, else the function's name.
-   * @default (fn, args) => args[0]?.task?.name ?? fn.name
+   * and the arguments the runner passed it. The default is `<test file name>/<describe titles>/<test title>.yaml`
+   * (`.json` with the json serializer), each part made a portable file name, from vitest's test context,
+   * node:test's `t` or the current Jest test (under `@vcrjs/jest/environment`); else the function's name.
+   * @default `<test file name>/<describe titles>/<test title>.yaml`
    * @example { funcPathGenerator: (fn) => `cassettes/${fn.name}.yaml` }
    */
   funcPathGenerator?: (fn: (...args: never[]) => unknown, args: readonly unknown[]) => string

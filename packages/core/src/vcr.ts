@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Cassette, EJECT_AFTER } from './cassette.js'
 import { pushInserted, runWithCassette } from './context.js'
 import { InvalidOptionError } from './errors.js'
+import { defaultFuncPath } from './func-path.js'
 import { type MatcherFunction, type MatcherOptions, MatcherRegistry } from './matchers.js'
 import { assertKnownOptions, type CassetteOptions, normalizeCassetteOptions, type VcrOptions } from './options.js'
 import { filesystemPersister } from './persisters/filesystem.js'
@@ -158,7 +159,10 @@ export class VCR {
   }
 
   #generatedPath(fn: (...args: never[]) => unknown, args: readonly unknown[], overrides: CassetteOptions | undefined): string {
-    const generate = overrides?.funcPathGenerator ?? this.#options.funcPathGenerator ?? defaultFuncPath
+    const generate =
+      overrides?.funcPathGenerator ??
+      this.#options.funcPathGenerator ??
+      ((f, a) => defaultFuncPath(f, a, overrides?.serializer ?? this.#options.serializer))
     const path = generate(fn, args)
     if (typeof path !== 'string' || path === '') {
       throw new InvalidOptionError(
@@ -178,13 +182,6 @@ export class VCR {
 }
 
 type TestFunction = (cassette: Cassette, ...args: unknown[]) => unknown
-
-/** vitest passes a context with the test's name; other runners pass nothing, so the function's own name is next. */
-function defaultFuncPath(fn: (...args: never[]) => unknown, args: readonly unknown[]): string {
-  const task = (args[0] as { task?: { name?: unknown } } | undefined)?.task
-  const name = typeof task?.name === 'string' ? task.name : fn.name
-  return name.trim().replace(/[^\w.-]+/g, '_')
-}
 
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>

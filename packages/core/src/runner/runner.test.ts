@@ -1,0 +1,221 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { runInNewContext } from 'node:vm'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { currentCassette } from '../context.js'
+import { CannotOverwriteExistingCassetteError, GlobalFetchNotRoutedError, VcrError } from '../errors.js'
+import { handleRequest } from '../handle-request.js'
+import { VCR } from '../vcr.js'
+import { assertGlobalFetchReachable, GLOBAL_FETCH_ROUTED } from './global-fetch.js'
+import { runnerVcrOptions } from './runner-options.js'
+import { TestFileSession } from './test-file-session.js'
+import { describeVcrCause, wrappedVcrError } from './vcr-cause.js'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vcrjs-runner-'))
+})
+afterEach(async () => {
+  vi.unstubAllEnvs()
+  vi.unstubAllGlobals()
+  await rm(dir, { recursive: true, force: true })
+})
+
+let served = 0
+const get = (url: string) =>
+  handleRequest({ request: { method: 'GET', url }, sendReal: async () => ({ status: 200, body: `live ${++served}` }) })
+const text = async (url: string) => Buffer.from((await get(url)).body).toString()
+
+describe('TestFileSession', () => {
+  it('gives each test its own cassette beside the test file, current for requests made with no cassette given', async () => {
+    const testFile = join(dir, 'api.test.ts')
+    const session = new TestFileSession(new VCR(), testFile)
+    const cassette = await session.startTest(['users', 'fetches'])
+    expect(cassette.path).toBe(join(dir, '__cassettes__', 'api.test.ts', 'users', 'fetches.yaml'))
+    expect(currentCassette()).toBe(cassette)
+    await get('http://h.test/users')
+    await session.endTest(undefined)
+    expect(currentCassette()).toBeUndefined()
+    expect(await readFile(cassette.path, 'utf8')).toContain('uri: http://h.test/users')
+    await session.finish()
+  })
+
+  it('names a repeated title "title (2)" so two tests never share a cassette', async () => {
+    const session = new TestFileSession(new VCR(), join(dir, 'x.test.ts'))
+    const first = await session.startTest(['d', 't'])
+    await session.endTest(undefined)
+    const second = await session.startTest(['d', 't'])
+    await session.endTest(undefined)
+    expect(first.path.endsWith(join('d', 't.yaml'))).toBe(true)
+    expect(second.path.endsWith(join('d', 't (2).yaml'))).toBe(true)
+    await session.finish()
+  })
+
+  it('a useCassette inside a test wins over the test cassette', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const session = new TestFileSession(vcr, join(dir, 'x.test.ts'))
+    const own = await session.startTest(['t'])
+    await vcr.useCassette('inner.yaml', async (inner) => {
+      await get('http://h.test/inner')
+      expect(inner.length).toBe(1)
+    })
+    expect(own.length).toBe(0)
+    await session.endTest(undefined)
+    await session.finish()
+  })
+
+  it('a failed test saves nothing under the runner options, and a passing one does', async () => {
+    const session = new TestFileSession(new VCR(runnerVcrOptions({})), join(dir, 'x.test.ts'))
+    const failed = await session.startTest(['fails'])
+    await get('http://h.test/a')
+    await session.endTest({ error: new Error('assertion') })
+    expect(existsSync(failed.path)).toBe(false)
+    const passed = await session.startTest(['passes'])
+    await get('http://h.test/a')
+    await session.endTest(undefined)
+    expect(existsSync(passed.path)).toBe(true)
+    await session.finish()
+  })
+
+  it('writes the usage record: every cassette ejected during the file, relative paths, interactions after the run, and which were played', async () => {
+    const testFile = join(dir, 'x.test.ts')
+    const vcr = new VCR({ cassetteLibraryDir: join(dir, 'elsewhere') })
+    const first = new TestFileSession(vcr, testFile)
+    await first.startTest(['records'])
+    await get('http://h.test/one')
+    await get('http://h.test/two')
+    await first.endTest(undefined)
+    await vcr.useCassette('shared.yaml', () => get('http://h.test/shared'))
+    await first.finish()
+
+    const session = new TestFileSession(vcr, testFile)
+    await session.startTest(['records'])
+    await get('http://h.test/two')
+    await session.endTest(undefined)
+    await session.startTest(['new one'])
+    await session.endTest(undefined)
+    await session.finish()
+    const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
+    expect(record).toEqual({
+      version: 1,
+      testFile: '../../x.test.ts',
+      writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      cassettes: [
+        { path: 'records.yaml', interactions: 2, played: [1] },
+        { path: 'new one.yaml', interactions: 0, played: [] },
+      ],
+    })
+    expect(Date.now() - Date.parse(record.writtenAt)).toBeGreaterThanOrEqual(0)
+  })
+
+  it('lists a cassette outside the folder with a relative path, and leaves no record for a file that used no cassette', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: join(dir, 'fixtures') })
+    const session = new TestFileSession(vcr, join(dir, 'x.test.ts'))
+    await vcr.useCassette('shared.yaml', () => get('http://h.test/shared'))
+    await session.finish()
+    const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
+    expect(record.cassettes).toEqual([{ path: '../../fixtures/shared.yaml', interactions: 1, played: [0] }])
+
+    const unused = new TestFileSession(vcr, join(dir, 'y.test.ts'))
+    await unused.finish()
+    expect(existsSync(join(dir, '__cassettes__', 'y.test.ts'))).toBe(false)
+  })
+
+  it('keeps the played indices of a cassette saved with dropUnusedRequests in the order of the new file', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    await vcr.useCassette('c.yaml', async () => {
+      await get('http://h.test/1')
+      await get('http://h.test/2')
+      await get('http://h.test/3')
+    })
+    const session = new TestFileSession(vcr, join(dir, 'x.test.ts'))
+    await vcr.useCassette('c.yaml', () => get('http://h.test/3'), { dropUnusedRequests: true, recordMode: 'new_episodes' })
+    await session.finish()
+    const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
+    expect(record.cassettes).toEqual([{ path: '../../c.yaml', interactions: 1, played: [0] }])
+  })
+})
+
+describe('runnerVcrOptions', () => {
+  it('under CI with no record mode given, the mode is none; a given mode or VCR_RECORD_MODE wins', async () => {
+    vi.stubEnv('VCR_RECORD_MODE', '')
+    vi.stubEnv('CI', 'true')
+    expect(runnerVcrOptions({})).toEqual({ recordOnException: false, recordMode: 'none' })
+    expect(runnerVcrOptions({ recordMode: 'once' }).recordMode).toBe('once')
+    expect(runnerVcrOptions({ recordOnException: true }).recordOnException).toBe(true)
+    vi.stubEnv('CI', 'false')
+    expect(runnerVcrOptions({}).recordMode).toBeUndefined()
+    vi.stubEnv('CI', '1')
+    vi.stubEnv('VCR_RECORD_MODE', 'all')
+    expect(runnerVcrOptions({}).recordMode).toBeUndefined()
+    const cassette = await new VCR(runnerVcrOptions({})).insertCassette(join(dir, 'c.yaml'))
+    expect(cassette.recordMode).toBe('all')
+    await cassette.eject()
+  })
+
+  it('under CI a missing cassette fails with an error that says the file does not exist', async () => {
+    vi.stubEnv('VCR_RECORD_MODE', '')
+    vi.stubEnv('CI', 'true')
+    const vcr = new VCR(runnerVcrOptions({ cassetteLibraryDir: dir }))
+    const error = await vcr.useCassette('missing.yaml', () => get('http://h.test/x')).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CannotOverwriteExistingCassetteError)
+    expect((error as Error).message).toMatch(/^Cassette .*missing\.yaml does not exist, and record mode 'none' does not record: GET http:\/\/h\.test\/x cannot be replayed\./)
+  })
+})
+
+describe('the cause of a failed test', () => {
+  it('finds the vcrjs error a client wrapped, and nothing for a vcrjs error itself or an unrelated one', () => {
+    const vcrError = new VcrError('VCR_X', 'no match here')
+    const wrapped = new TypeError('fetch failed', { cause: vcrError })
+    expect(wrappedVcrError(wrapped)).toBe(vcrError)
+    expect(wrappedVcrError(new Error('test failure', { cause: wrapped }))).toBe(vcrError)
+    expect(wrappedVcrError(vcrError)).toBeUndefined()
+    expect(wrappedVcrError(new TypeError('fetch failed', { cause: new Error('ECONNREFUSED') }))).toBeUndefined()
+    expect(describeVcrCause(vcrError)).toBe('vcrjs: VcrError (VCR_X): no match here')
+  })
+})
+
+describe('global fetch from another realm', () => {
+  it('throws GlobalFetchNotRoutedError naming the fix, unless the realm was routed', () => {
+    expect(() => assertGlobalFetchReachable('Use the forks pool.')).not.toThrow()
+    vi.stubGlobal('fetch', runInNewContext('(function fetch() {})'))
+    expect(() => assertGlobalFetchReachable('Use the forks pool.')).toThrow(GlobalFetchNotRoutedError)
+    expect(() => assertGlobalFetchReachable('Use the forks pool.')).toThrow(/separate realm \(a vm context\).*would reach the network\. Use the forks pool\.$/)
+    vi.stubGlobal(GLOBAL_FETCH_ROUTED, true)
+    expect(() => assertGlobalFetchReachable('Use the forks pool.')).not.toThrow()
+  })
+})
+
+describe('NODE_DEBUG=vcrjs', () => {
+  it('logs one line per request: the cassette, the request without credentials, and what happened', async () => {
+    const script = join(dir, 'debug.mts')
+    const core = resolve(import.meta.dirname, '../index.ts')
+    await writeFile(
+      script,
+      `import { VCR, handleRequest } from ${JSON.stringify(core)}
+const vcr = new VCR({ cassetteLibraryDir: ${JSON.stringify(dir)}, ignoreHosts: ['ignored.test'] })
+const get = (url) => handleRequest({ request: { method: 'GET', url, headers: { authorization: 'Bearer sekrit-token' } }, sendReal: async () => ({ status: 201, body: 'x' }) })
+await vcr.useCassette('d.yaml', async () => { await get('https://user:pw@h.test/a?q=1'); await get('http://ignored.test/p?key=abc') })
+await vcr.useCassette('d.yaml', async () => { await get('https://user:pw@h.test/a?q=1'); await get('https://h.test/a?q=2').catch(() => {}) })
+await get('http://outside.test/o?token=abc')
+`,
+    )
+    const tsx = resolve(import.meta.dirname, '../../../../node_modules/tsx/dist/cli.mjs')
+    const child = spawnSync(process.execPath, [tsx, script], { env: { ...process.env, NODE_DEBUG: 'vcrjs', VCR_RECORD_MODE: '' }, encoding: 'utf8' })
+    expect(child.status, child.stderr).toBe(0)
+    const lines = child.stderr.split('\n').filter((line) => line.startsWith('VCRJS'))
+    const cassette = join(dir, 'd.yaml')
+    expect(lines.map((line) => line.replace(/^VCRJS \d+: /, ''))).toEqual([
+      `${cassette}: GET https://h.test/a?q=1: recorded (status 201)`,
+      `${cassette}: GET http://ignored.test:80/p?…: passed through (ignored host)`,
+      `${cassette}: GET https://h.test/a?q=1: replayed interaction 1 of 1`,
+      `${cassette}: GET https://h.test/a?q=2: no match: closest is interaction 1, GET https://h.test/a?q=1 (query: 'q=2' != 'q=1')`,
+      `(no cassette): GET http://outside.test/o: passed through (no cassette in use)`,
+    ])
+    expect(child.stderr).not.toContain('sekrit')
+    expect(child.stderr).not.toContain('pw@')
+  })
+})
