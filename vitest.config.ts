@@ -14,14 +14,15 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@vcrjs\/core\/adapter$/, replacement: `${packages}core/src/adapter.ts` },
-      { find: /^@vcrjs\/(core|undici|axios|got|http)$/, replacement: `${packages}$1/src/index.ts` },
+      { find: /^@vcrjs\/core\/runner$/, replacement: `${packages}core/src/runner.ts` },
+      { find: /^@vcrjs\/(core|undici|axios|got|http|vitest|jest|node-test)$/, replacement: `${packages}$1/src/index.ts` },
       { find: /^undici$/, replacement: CLIENT_MAJORS.undici },
       { find: /^got$/, replacement: CLIENT_MAJORS.got },
     ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/interop/**', 'test/faults/**', '**/node_modules/**'],
+    exclude: ['test/interop/**', 'test/faults/**', 'test/consumers/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -19,7 +19,13 @@ afterEach(async () => {
 })
 
 const get = (url: string) => handleRequest({ request: { method: 'GET', url }, sendReal: async () => ({ status: 200, body: 'live' }) })
-const failure = (vcr: VCR, path: string) => vcr.useCassette(path, () => get('https://user:pw@h.test/users')).catch((error: unknown) => error as Error)
+const failure = (vcr: VCR, path: string): Promise<Error> =>
+  vcr.useCassette(path, () => get('https://user:pw@h.test/users')).then(
+    () => {
+      throw new Error('expected the request to fail')
+    },
+    (error: unknown) => error as Error,
+  )
 
 describe('a cassette whose file does not exist, in record mode none', () => {
   it('fails saying the file does not exist and naming the files of that folder with the closest names', async () => {

@@ -143,3 +143,34 @@ describe('cassette paths', () => {
     await expect(vcr.useCassette('file://remote-host/a.yaml', () => undefined)).rejects.toThrow(/must be a file: URL naming a file/)
   })
 })
+
+describe('withCassette(fn) names the cassette after the test', () => {
+  it("uses node:test's t: the test file, the describe titles of fullName, and the title", async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const t = { name: 'fetches', fullName: 'users > by id > fetches', filePath: '/app/test/api.test.mjs', diagnostic() {} }
+    const path = await vcr.withCassette(async (cassette, _t: typeof t) => cassette.path)(t)
+    expect(path).toBe(join(dir, 'api.test.mjs', 'users', 'by id', 'fetches.yaml'))
+  })
+
+  it('gives a json cassette the .json extension, and makes each title a portable file name', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir, serializer: 'json' })
+    const t = { name: 'a/b?', fullName: 'a/b?', filePath: '/app/x.test.mjs', diagnostic() {} }
+    const path = await vcr.withCassette(async (cassette, _t: typeof t) => cassette.path)(t)
+    expect(path).toMatch(new RegExp(`^${dir}/x\\.test\\.mjs/a_b_-[0-9a-f]{8}\\.json$`))
+  })
+
+  it('uses the Jest test published by @vcrjs/jest/environment, else the function name', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const key = Symbol.for('vcrjs.jest.current-test')
+    async function namedTest(cassette: { path: string }) {
+      return cassette.path
+    }
+    expect(await vcr.withCassette(namedTest)()).toBe(join(dir, 'namedTest.yaml'))
+    ;(globalThis as Record<symbol, unknown>)[key] = { testFile: '/app/api.test.js', titles: ['users', 'fetches'] }
+    try {
+      expect(await vcr.withCassette(namedTest)()).toBe(join(dir, 'api.test.js', 'users', 'fetches.yaml'))
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[key]
+    }
+  })
+})

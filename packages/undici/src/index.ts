@@ -1,4 +1,5 @@
 export { VcrDispatcher, vcrDispatcher } from './vcr-dispatcher.js'
 export { vcrInterceptor } from './vcr-interceptor.js'
+export { installGlobalVcrDispatcher } from './global-dispatcher.js'
 export type { VcrDispatcherOptions } from './options.js'
 export { UnsupportedRequestError } from '@vcrjs/core/adapter'

@@ -1,0 +1,1 @@
+export { setupVcr } from './setup-vcr.js'

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createConsumerProject, runCommand, runnerCommand, testCounts } from './consumer-project.js'
+import { EXPECTED_TEST_COUNT, ODD_TITLE, RUNNERS, type Runner } from './scenario-files.js'
+
+// Consumer projects built from the packed tarballs, installed with npm, each
+// runner run for real: record, replay under CI with the server stopped, a
+// changed request, and re-recording with VCR_RECORD_MODE=all.
+
+const dir = mkdtempSync(join(tmpdir(), 'vcrjs-consumers-'))
+// VCRJS_KEEP_CONSUMERS=1 keeps the projects for a look after a failure.
+afterAll(() => (process.env.VCRJS_KEEP_CONSUMERS ? undefined : rm(dir, { recursive: true, force: true })))
+
+/** A local server answering `{ path, hit }`; restartable on the same port, since the cassettes hold its URL. */
+class PathServer {
+  hits = 0
+  port = 0
+  #server: Server | undefined
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.hits++
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ path: req.url, hit: this.hits }))
+    })
+    server.keepAliveTimeout = 100
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve))
+    this.port = (server.address() as AddressInfo).port
+    this.#server = server
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server
+    this.#server = undefined
+    if (!server) return
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+}
+
+const server = new PathServer()
+afterAll(() => server.stop())
+
+beforeAll(async () => {
+  await createConsumerProject(dir)
+  await server.start()
+}, 600_000)
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Every file below `root`, relative, with a hash of its content; the usage records left out (they change on every run). */
+async function snapshot(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>()
+  if (!existsSync(root)) return files
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === '.vcrjs-usage.json') continue
+    const path = join(entry.parentPath, entry.name)
+    files.set(relative(root, path), createHash('sha256').update(await readFile(path)).digest('hex'))
+  }
+  return files
+}
+
+describe.each(RUNNERS)('%s consumer', (runner: Runner) => {
+  const folder = join(dir, runner)
+  const cassettes = join(folder, '__cassettes__')
+  const extension = runner === 'jest' ? 'cjs' : 'mjs'
+  const runTests = (env: Record<string, string>, args: string[] = []) => {
+    const [command, commandArgs] = runnerCommand(dir, runner, args)
+    return runCommand(command, commandArgs, folder, { VCRJS_API: server.origin, ...env })
+  }
+
+  it('run 1 records each test into its own cassette, named after its describe titles and title, beside its test file', async () => {
+    const before = server.hits
+    const result = await runTests({})
+    expect(result.output, result.output).not.toMatch(/GlobalFetchNotRoutedError/)
+    expect(result.code, result.output).toBe(0)
+    expect(testCounts(runner, result.output)).toEqual({ passed: EXPECTED_TEST_COUNT.a + EXPECTED_TEST_COUNT.b, failed: 0 })
+    expect(server.hits - before).toBe(11)
+
+    const files = [...(await snapshot(cassettes)).keys()].sort()
+    const a = `a.test.${extension}`
+    const b = `b.test.${extension}`
+    expect(files.filter((file) => !file.includes('very long') && !file.startsWith(`${a}/odd`) && !file.startsWith(`${b}/odd`))).toEqual([
+      `${a}/posts/fetches.yaml`,
+      `${a}/posts/nested/fetches.yaml`,
+      `${a}/users/fetches.yaml`,
+      `${b}/posts/fetches.yaml`,
+      `${b}/posts/nested/fetches.yaml`,
+      `${b}/users/fetches.yaml`,
+    ])
+    for (const file of [a, b]) {
+      const odd = files.filter((name) => name.startsWith(`${file}/odd`))
+      expect(odd).toHaveLength(1)
+      expect(odd[0]).toMatch(/^[^<>:"?\\]*$/)
+      expect(odd[0]).toMatch(/^.*\/odd ______ title-[0-9a-f]{8}\.yaml$/)
+      const long = files.filter((name) => name.startsWith(`${file}/a very long`))
+      expect(long).toHaveLength(1)
+      expect(Buffer.byteLength(long[0]!.split('/')[1]!)).toBeLessThanOrEqual(200)
+      expect(long[0]).toMatch(/-[0-9a-f]{8}\.yaml$/)
+    }
+    // Each cassette holds its own test's request: same titles in two files or two describes never share.
+    expect(await readFile(join(cassettes, a, 'users', 'fetches.yaml'), 'utf8')).toContain(`uri: ${server.origin}/a/users\n`)
+    expect(await readFile(join(cassettes, b, 'users', 'fetches.yaml'), 'utf8')).toContain(`uri: ${server.origin}/b/users\n`)
+    expect(await readFile(join(cassettes, a, 'posts', 'nested', 'fetches.yaml'), 'utf8')).toContain(`uri: ${server.origin}/a/nested\n`)
+    // useCassette inside a test wins over the test's own cassette.
+    expect(await readFile(join(folder, 'explicit', 'shared.yaml'), 'utf8')).toContain(`uri: ${server.origin}/a/shared\n`)
+    expect(files.some((file) => file.startsWith(`${a}/explicit cassette`))).toBe(false)
+
+    const usage = JSON.parse(await readFile(join(cassettes, a, '.vcrjs-usage.json'), 'utf8'))
+    expect(usage).toMatchObject({ version: 1, testFile: `../../${a}` })
+    expect(new Date(usage.writtenAt).toString()).not.toBe('Invalid Date')
+    const used = Object.fromEntries(usage.cassettes.map((c: { path: string }) => [c.path, c]))
+    expect(used['users/fetches.yaml']).toEqual({ path: 'users/fetches.yaml', interactions: 1, played: [0] })
+    expect(used['posts/nested/fetches.yaml']).toEqual({ path: 'posts/nested/fetches.yaml', interactions: 1, played: [0] })
+    expect(used['../../explicit/shared.yaml']).toEqual({ path: '../../explicit/shared.yaml', interactions: 1, played: [0] })
+    expect(usage.cassettes).toHaveLength(7)
+  })
+
+  it('run 2, with CI set and the server stopped, replays every test and changes no cassette', async () => {
+    const before = await snapshot(cassettes)
+    const explicitBefore = await snapshot(join(folder, 'explicit'))
+    await server.stop()
+    const hits = server.hits
+    const result = await runTests({ CI: 'true' })
+    expect(result.code, result.output).toBe(0)
+    expect(testCounts(runner, result.output)).toEqual({ passed: 11, failed: 0 })
+    expect(server.hits).toBe(hits)
+    expect(await snapshot(cassettes)).toEqual(before)
+    expect(await snapshot(join(folder, 'explicit'))).toEqual(explicitBefore)
+    const usage = JSON.parse(await readFile(join(cassettes, `a.test.${extension}`, '.vcrjs-usage.json'), 'utf8'))
+    const recorded = usage.cassettes.filter((c: { interactions: number }) => c.interactions > 0)
+    expect(recorded).toHaveLength(6)
+    expect(recorded.every((c: { played: number[] }) => c.played.length === 1)).toBe(true)
+  })
+
+  it('run 3, with one request changed, fails that test with the no-match error (also under the client\'s wrapping error) and passes the rest', async () => {
+    const before = await snapshot(cassettes)
+    const result = await runTests({ CI: 'true', VCRJS_CHANGED: '1' })
+    expect(result.code).not.toBe(0)
+    expect(testCounts(runner, result.output)).toEqual({ passed: 10, failed: 1 })
+    expect(result.output).toContain(`no recorded interaction matches GET ${server.origin}/a/users?page=2`)
+    expect(result.output).toContain("matcher failed: query: 'page=2' != ''")
+    expect(await snapshot(cassettes)).toEqual(before)
+  })
+
+  it('VCR_RECORD_MODE=all re-records every cassette against the server', async () => {
+    const before = await snapshot(cassettes)
+    await server.start()
+    const hits = server.hits
+    const result = await runTests({ CI: 'true', VCR_RECORD_MODE: 'all' })
+    expect(result.code, result.output).toBe(0)
+    expect(server.hits - hits).toBe(11)
+    const after = await snapshot(cassettes)
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
+    for (const [file, hash] of after) expect(hash, file).not.toBe(before.get(file))
+  })
+})
+
+describe('a missing cassette in record mode none', () => {
+  it('fails its test saying the file does not exist, naming the similar files of that folder', async () => {
+    const folder = join(dir, 'node-test')
+    const testFile = join(folder, 'a.test.mjs')
+    const original = await readFile(testFile, 'utf8')
+    // A renamed test looks for a cassette that was never recorded.
+    await writeFile(testFile, original.replace(`test(${JSON.stringify(ODD_TITLE)}`, `test(${JSON.stringify(`${ODD_TITLE}s`)}`))
+    try {
+      const result = await runCommand(process.execPath, ['--test', '--test-reporter=tap', 'a.test.mjs'], folder, { VCRJS_API: server.origin, CI: 'true' })
+      expect(testCounts('node-test', result.output)).toEqual({ passed: 5, failed: 1 })
+      const cassettes = join(folder, '__cassettes__', 'a.test.mjs')
+      expect(result.output).toMatch(new RegExp(`Cassette ${escape(cassettes)}/odd ______ titles-[0-9a-f]{8}\\.yaml does not exist, and record mode 'none' does not record`))
+      expect(result.output).toMatch(new RegExp(`Similar files in ${escape(cassettes)}: odd ______ title-[0-9a-f]{8}\\.yaml`))
+    } finally {
+      await writeFile(testFile, original)
+    }
+  })
+})
+
+describe('vitest vm pools', () => {
+  it('fail at setup with a message that names the pools to use, and send nothing to the network', async () => {
+    const hits = server.hits
+    const [command, args] = runnerCommand(dir, 'vitest', ['--pool=vmThreads'])
+    const result = await runCommand(command, args, join(dir, 'vitest'), { VCRJS_API: server.origin, VCR_RECORD_MODE: 'all' })
+    expect(result.code).not.toBe(0)
+    expect(result.output).toContain('GlobalFetchNotRoutedError')
+    expect(result.output).toContain("run the tests that use vcrjs in the 'forks' pool")
+    expect(server.hits).toBe(hits)
+  })
+})
+
+describe('types', () => {
+  for (const checker of ['TypeScript 5', 'TypeScript 7 (tsgo)'] as const) {
+    for (const config of ['nodenext', 'bundler', 'http.nodenext', 'http.bundler']) {
+      it(`compile under ${checker} with tsconfig.${config}.json, no "types" given`, async () => {
+        const bin =
+          checker === 'TypeScript 5'
+            ? join(dir, 'node_modules', 'typescript', 'bin', 'tsc')
+            : join(dir, 'node_modules', '@typescript', 'native-preview', JSON.parse(await readFile(join(dir, 'node_modules', '@typescript', 'native-preview', 'package.json'), 'utf8')).bin.tsgo)
+        const result = await runCommand(process.execPath, [bin, '-p', `tsconfig.${config}.json`], join(dir, 'types'), {})
+        expect(result.output).toBe('')
+        expect(result.code).toBe(0)
+      })
+    }
+  }
+})

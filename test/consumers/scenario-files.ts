@@ -1,0 +1,144 @@
+// The test files of the consumer projects, one scenario in each runner's
+// dialect. Each test file requests paths under its own prefix (/a, /b) so a
+// cassette shows which file recorded it; the server answers with the path.
+
+export const RUNNERS = ['vitest', 'jest', 'node-test'] as const
+export type Runner = (typeof RUNNERS)[number]
+
+/** 300 characters: longer than a file name may be. */
+export const LONG_TITLE = `a very long title ${'x'.repeat(282)}`
+export const ODD_TITLE = 'odd /:"<>? title'
+
+/** The cassettes, below `__cassettes__/<test file>/`, that run 1 records for file `a` (b: the same but the explicit one). */
+export const EXPECTED_TEST_COUNT = { a: 6, b: 5 } as const
+
+/** The scenario's body, shared by the three dialects: `describe`, `test`, `assertEqual` and `vcr` are bound by each. */
+function scenario(file: 'a' | 'b'): string {
+  return `
+const api = process.env.VCRJS_API
+async function get(path) {
+  const response = await fetch(api + path)
+  return response.json()
+}
+
+describe('users', () => {
+  test('fetches', async () => {
+    const path = process.env.VCRJS_CHANGED === '1' && ${JSON.stringify(file)} === 'a' ? '/${file}/users?page=2' : '/${file}/users'
+    assertEqual((await get(path)).path, path)
+  })
+})
+
+describe('posts', () => {
+  test('fetches', async () => {
+    assertEqual((await get('/${file}/posts')).path, '/${file}/posts')
+  })
+  describe('nested', () => {
+    test('fetches', async () => {
+      assertEqual((await get('/${file}/nested')).path, '/${file}/nested')
+    })
+  })
+})
+
+test(${JSON.stringify(ODD_TITLE)}, async () => {
+  assertEqual((await get('/${file}/odd')).path, '/${file}/odd')
+})
+
+test(${JSON.stringify(LONG_TITLE)}, async () => {
+  assertEqual((await get('/${file}/long')).path, '/${file}/long')
+})
+${
+  file === 'a'
+    ? `
+test('explicit cassette inside a test', async () => {
+  await vcr.useCassette('shared.yaml', async (cassette) => {
+    assertEqual((await get('/a/shared')).path, '/a/shared')
+    assertEqual(cassette.length, 1)
+  })
+})
+`
+    : ''
+}`
+}
+
+/** The files of one runner's project folder, by relative path. */
+export function runnerFiles(runner: Runner): Record<string, string> {
+  switch (runner) {
+    case 'vitest':
+      return {
+        'vitest.config.mjs': `export default { test: { setupFiles: ['./vcr.setup.mjs'], include: ['*.test.mjs'] } }\n`,
+        'vcr.setup.mjs': `import { setupVcr } from '@vcrjs/vitest'\nglobalThis.vcr = setupVcr({ cassetteLibraryDir: 'explicit' })\n`,
+        'a.test.mjs': vitestFile('a'),
+        'b.test.mjs': vitestFile('b'),
+      }
+    case 'jest':
+      return {
+        'jest.config.cjs': `module.exports = { testEnvironment: '@vcrjs/jest/environment', setupFilesAfterEnv: ['./vcr.setup.cjs'], testMatch: ['**/*.test.cjs'], moduleFileExtensions: ['js', 'cjs'] }\n`,
+        'vcr.setup.cjs': `globalThis.vcr = require('@vcrjs/jest').setupVcr({ cassetteLibraryDir: 'explicit' })\n`,
+        'a.test.cjs': jestFile('a'),
+        'b.test.cjs': jestFile('b'),
+      }
+    case 'node-test':
+      return { 'a.test.mjs': nodeTestFile('a'), 'b.test.mjs': nodeTestFile('b') }
+  }
+}
+
+function vitestFile(file: 'a' | 'b'): string {
+  return `import { describe, test, expect } from 'vitest'
+const vcr = globalThis.vcr
+const assertEqual = (actual, expected) => expect(actual).toBe(expected)
+${scenario(file)}`
+}
+
+function jestFile(file: 'a' | 'b'): string {
+  return `const vcr = globalThis.vcr
+const assertEqual = (actual, expected) => expect(actual).toBe(expected)
+${scenario(file)}`
+}
+
+function nodeTestFile(file: 'a' | 'b'): string {
+  return `import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { setupVcr } from '@vcrjs/node-test'
+const vcr = setupVcr({ cassetteLibraryDir: 'explicit' })
+const assertEqual = (actual, expected) => assert.equal(actual, expected)
+${scenario(file)}`
+}
+
+/**
+ * A TypeScript consumer, checked by tsc 5 and tsgo (TypeScript 7) under
+ * nodenext and bundler resolution with no "types" (TypeScript 7's default):
+ * `index.ts` imports every package (libraries' own .d.ts not checked, as most
+ * projects set); `http.ts` imports @vcrjs/http and @vcrjs/core with every
+ * .d.ts checked, so types that use Node's without referencing them fail.
+ */
+export const TYPES_FILES: Record<string, string> = {
+  'index.ts': `import { VCR, type Cassette, CannotOverwriteExistingCassetteError } from '@vcrjs/core'
+import { TestFileSession } from '@vcrjs/core/runner'
+import { vcrDispatcher, installGlobalVcrDispatcher } from '@vcrjs/undici'
+import { vcrAgent } from '@vcrjs/http'
+import { vcrHooks } from '@vcrjs/got'
+import { vcrAdapter } from '@vcrjs/axios'
+import { setupVcr as setupVitest } from '@vcrjs/vitest'
+import { setupVcr as setupJest } from '@vcrjs/jest'
+import VcrEnvironment from '@vcrjs/jest/environment'
+import { setupVcr as setupNodeTest } from '@vcrjs/node-test'
+
+export const vcr: VCR = new VCR({ cassetteLibraryDir: 'cassettes', recordMode: 'none' })
+export const uses = [vcrDispatcher, installGlobalVcrDispatcher, vcrAgent, vcrHooks, vcrAdapter, setupVitest, setupJest, setupNodeTest, VcrEnvironment, TestFileSession]
+export function describeCassette(cassette: Cassette): string {
+  return \`\${cassette.path}: \${cassette.length}\`
+}
+export const isNoMatch = (error: unknown): boolean => error instanceof CannotOverwriteExistingCassetteError
+`,
+  'http.ts': `import { VCR } from '@vcrjs/core'
+import { vcrAgent } from '@vcrjs/http'
+
+export const agent = vcrAgent({ protocol: 'http' })
+export const vcr = new VCR()
+`,
+}
+for (const resolution of ['nodenext', 'bundler'] as const) {
+  const compilerOptions = { module: resolution === 'bundler' ? 'preserve' : 'nodenext', moduleResolution: resolution, target: 'es2022', strict: true, noEmit: true, types: [] }
+  TYPES_FILES[`tsconfig.${resolution}.json`] = JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, files: ['index.ts'] }, null, 2)
+  TYPES_FILES[`tsconfig.http.${resolution}.json`] = JSON.stringify({ compilerOptions, files: ['http.ts'] }, null, 2)
+}
