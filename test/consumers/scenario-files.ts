@@ -133,7 +133,7 @@ export const isNoMatch = (error: unknown): boolean => error instanceof CannotOve
   'http.ts': `import { VCR } from '@vcrjs/core'
 import { vcrAgent } from '@vcrjs/http'
 
-export const agent = vcrAgent({ protocol: 'http' })
+export const agent = vcrAgent(undefined, { protocol: 'http' })
 export const vcr = new VCR()
 `,
 }
