@@ -35,4 +35,10 @@ run_leg() {
 run_leg "$(command -v node)" node20
 run_leg "$(scripts/node24.sh)" node24
 
-node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json .tmp/vitest-interop-node20.json .tmp/vitest-interop-node24.json .tmp/vitest-faults-node20.json .tmp/vitest-faults-node24.json
+# The packed packages in new npm projects, each test runner run for real
+# (once, on Node 20: npm installs the runners from the registry).
+echo
+echo "== consumer projects on Node $(node --version)"
+node node_modules/vitest/vitest.mjs run --config vitest.consumers.config.ts --reporter=default --reporter=json --outputFile=.tmp/vitest-consumers-node20.json
+
+node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json .tmp/vitest-interop-node20.json .tmp/vitest-interop-node24.json .tmp/vitest-faults-node20.json .tmp/vitest-faults-node24.json .tmp/vitest-consumers-node20.json
