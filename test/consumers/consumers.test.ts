@@ -197,6 +197,18 @@ describe('vitest vm pools', () => {
   })
 })
 
+describe('Jest without the vcrjs environment', () => {
+  it("fails at setup saying so, instead of letting Jest's foreign-realm fetch go live", async () => {
+    const hits = server.hits
+    const [command, args] = runnerCommand(dir, 'jest', ['--testEnvironment=node'])
+    const result = await runCommand(command, args, join(dir, 'jest'), { VCRJS_API: server.origin, VCR_RECORD_MODE: 'all' })
+    expect(result.code).not.toBe(0)
+    expect(result.output).toContain("@vcrjs/jest's setupVcr needs its test environment")
+    expect(result.output).toContain("testEnvironment: '@vcrjs/jest/environment'")
+    expect(server.hits).toBe(hits)
+  })
+})
+
 describe('types', () => {
   for (const checker of ['TypeScript 5', 'TypeScript 7 (tsgo)'] as const) {
     for (const config of ['nodenext', 'bundler', 'http.nodenext', 'http.bundler']) {

@@ -1,6 +1,6 @@
 import { VCR } from '@vcrjs/core'
-import { vcrDispatcher } from '@vcrjs/undici'
-import { getGlobalDispatcher } from 'undici'
+import { installGlobalVcrDispatcher as installForRunners, vcrDispatcher } from '@vcrjs/undici'
+import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { startTestServer } from '../support/server.js'
 import { tempCassetteDir } from '../support/temp.js'
@@ -46,5 +46,35 @@ describe("Node's global fetch through setGlobalDispatcher", () => {
     expect(replayed).toEqual(COOKIES)
     expect(server.hits).toBe(1)
     expect(getGlobalDispatcher()).toBe(before)
+  })
+})
+
+describe('installGlobalVcrDispatcher (what the runner integrations call)', () => {
+  it('routes global fetch through the current cassette, sends real requests through the dispatcher that was global, and installs once', async () => {
+    const server = await startTestServer()
+    const vcr = new VCR({ cassetteLibraryDir: await tempCassetteDir() })
+    const before = getGlobalDispatcher()
+    const dispatched: string[] = []
+    // The dispatcher the user had installed (a proxy, TLS settings): vcrjs keeps it for the real requests.
+    const previous = {
+      dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+        dispatched.push(String(options.path))
+        return before.dispatch(options, handler)
+      },
+    } as unknown as Dispatcher
+    setGlobalDispatcher(previous)
+    try {
+      const installed = installForRunners()
+      expect(installForRunners()).toBe(installed)
+      expect(getGlobalDispatcher()).toBe(installed)
+      await vcr.useCassette('installed.yaml', () => fetch(server.url('/json')))
+      await server.close()
+      const replayed = await vcr.useCassette('installed.yaml', async () => (await fetch(server.url('/json'))).text(), { recordMode: 'none' })
+      expect(replayed).toBe('{"hello":"world"}')
+      expect(dispatched).toEqual(['/json'])
+      expect(server.hits).toBe(1)
+    } finally {
+      setGlobalDispatcher(before)
+    }
   })
 })
