@@ -153,16 +153,21 @@ describe.each(RUNNERS)('%s consumer', (runner: Runner) => {
     expect(await snapshot(cassettes)).toEqual(before)
   })
 
-  it('VCR_RECORD_MODE=all re-records every cassette against the server', async () => {
+  it('VCR_RECORD_MODE=all re-records every cassette against the server, but a test that fails saves nothing', async () => {
     const before = await snapshot(cassettes)
     await server.start()
     const hits = server.hits
-    const result = await runTests({ CI: 'true', VCR_RECORD_MODE: 'all' })
-    expect(result.code, result.output).toBe(0)
+    const result = await runTests({ CI: 'true', VCR_RECORD_MODE: 'all', VCRJS_FAIL: '1' })
+    expect(testCounts(runner, result.output), result.output).toEqual({ passed: 10, failed: 1 })
+    expect(result.output).toContain('failing on purpose')
     expect(server.hits - hits).toBe(11)
     const after = await snapshot(cassettes)
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
-    for (const [file, hash] of after) expect(hash, file).not.toBe(before.get(file))
+    const failed = join(`a.test.${extension}`, 'users', 'fetches.yaml')
+    for (const [file, hash] of after) {
+      if (file === failed) expect(hash, file).toBe(before.get(file))
+      else expect(hash, file).not.toBe(before.get(file))
+    }
   })
 })
 

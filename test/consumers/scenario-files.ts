@@ -25,6 +25,7 @@ describe('users', () => {
   test('fetches', async () => {
     const path = process.env.VCRJS_CHANGED === '1' && ${JSON.stringify(file)} === 'a' ? '/${file}/users?page=2' : '/${file}/users'
     assertEqual((await get(path)).path, path)
+    if (process.env.VCRJS_FAIL === '1' && ${JSON.stringify(file)} === 'a') throw new Error('failing on purpose')
   })
 })
 

@@ -1,5 +1,5 @@
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment'
-import { describeVcrCause, GLOBAL_FETCH_ROUTED, JEST_CURRENT_TEST, shareCassetteContext, wrappedVcrError } from '@vcrjs/core/runner'
+import { GLOBAL_FETCH_ROUTED, JEST_CURRENT_TEST, shareCassetteContext } from '@vcrjs/core/runner'
 import { installGlobalVcrDispatcher } from '@vcrjs/undici'
 import { TestEnvironment as NodeEnvironment } from 'jest-environment-node'
 import type { JestCurrentTest } from './current-test.js'
@@ -24,9 +24,10 @@ interface CircusBlock {
  * - gives the test realm this realm's cassette context (an AsyncLocalStorage
  *   and the inserted cassettes), so the cassette a test inserts is the one
  *   that dispatcher sees;
- * - publishes the current test's describe titles and failure for `setupVcr`,
- *   and prints the vcrjs cause of a test that failed with a client's wrapping
- *   error (fetch's `TypeError: fetch failed`).
+ * - publishes the current test's describe titles and failure for `setupVcr`.
+ *
+ * Jest prints a failed test's `cause` chain itself, so the vcrjs error behind
+ * fetch's `TypeError: fetch failed` shows without help.
  *
  * @example
  * // jest.config.js
@@ -53,8 +54,6 @@ export default class VcrEnvironment extends NodeEnvironment {
       this.#current.failure = undefined
     } else if (event.name === 'test_fn_failure') {
       this.#current.failure = { error: event.error }
-      const cause = wrappedVcrError(event.error)
-      if (cause) appendCause(event.error, describeVcrCause(cause))
     }
   }
 }
@@ -66,19 +65,4 @@ function titlesOf(test: CircusBlock): string[] {
   const titles = [test.name]
   for (let block = test.parent; block?.parent !== undefined; block = block.parent) titles.unshift(block.name)
   return titles
-}
-
-/**
- * Jest prints a failed test's message and stack, not its `cause`: the vcrjs
- * error (the no-match explanation) is added to both, once.
- */
-function appendCause(error: unknown, text: string): void {
-  if (!(error instanceof Object) || typeof (error as Error).message !== 'string') return
-  const failure = error as Error
-  if (failure.message.includes(text)) return
-  const header = `${failure.name}: ${failure.message}`
-  failure.message = `${failure.message}\n\n${text}`
-  if (typeof failure.stack === 'string' && failure.stack.startsWith(header)) {
-    failure.stack = `${header}\n\n${text}${failure.stack.slice(header.length)}`
-  }
 }
