@@ -68,7 +68,7 @@ describe('node-fetch through vcrAgent', () => {
     )
     expect(error).toBeInstanceOf(FetchError)
     expect(error).toMatchObject({ type: 'system', code: 'VCR_CANNOT_OVERWRITE_EXISTING_CASSETTE' })
-    expect((error as Error).message).toContain(`no recorded interaction matches GET ${server.url('/counter')}`)
+    expect((error as Error).message).toContain(`does not exist, and record mode 'none' does not record: GET ${server.url('/counter')} cannot be replayed`)
     expect(server.hits).toBe(0)
   })
 })
