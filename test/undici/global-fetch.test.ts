@@ -1,7 +1,8 @@
-import { VCR } from '@vcrjs/core'
+import { runInNewContext } from 'node:vm'
+import { GlobalFetchNotRoutedError, VCR } from '@vcrjs/core'
 import { installGlobalVcrDispatcher as installForRunners, vcrDispatcher } from '@vcrjs/undici'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { startTestServer } from '../support/server.js'
 import { tempCassetteDir } from '../support/temp.js'
 import { installGlobalVcrDispatcher, withGlobalDispatcher } from './clients.js'
@@ -75,6 +76,20 @@ describe('installGlobalVcrDispatcher (what the runner integrations call)', () =>
       expect(server.hits).toBe(1)
     } finally {
       setGlobalDispatcher(before)
+    }
+  })
+})
+
+describe('installGlobalVcrDispatcher where the global fetch belongs to another realm', () => {
+  it('throws GlobalFetchNotRoutedError saying what to use, and installs nothing', () => {
+    const before = getGlobalDispatcher()
+    vi.stubGlobal('fetch', runInNewContext('(function fetch() {})'))
+    try {
+      expect(() => installForRunners()).toThrow(GlobalFetchNotRoutedError)
+      expect(() => installForRunners()).toThrow(/would reach the network\. Under Jest, set testEnvironment: '@vcrjs\/jest\/environment'.*'forks' or 'threads' pool\.$/)
+      expect(getGlobalDispatcher()).toBe(before)
+    } finally {
+      vi.unstubAllGlobals()
     }
   })
 })
