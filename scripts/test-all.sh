@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Everything CI checks: build, types, package lint, a credential scan of
-# fixtures/, the demo, the test suite,
-# the interop suite (cassettes shared with the real vcrpy and Ruby VCR) and the
-# fault-injection suite (killed writers, tmpfs mounts: root, as CI runs) on
-# both Node legs (Node 20 with undici 7 / got 14, Node 24 with undici 8 /
-# got 16; vitest.config.ts picks the majors by Node version).
+# fixtures/, the demo, the test suite, the interop suite (cassettes shared with
+# the real vcrpy and Ruby VCR) and the fault-injection suite (killed writers,
+# tmpfs mounts: root, as CI runs) on both Node legs (Node 20 with undici 7 /
+# got 14, Node 24 with undici 8 / got 16; vitest.config.ts picks the majors by
+# Node version), then the consumer projects built from the packed packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
