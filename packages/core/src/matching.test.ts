@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -271,7 +271,8 @@ describe('the no-match error', () => {
   })
 
   it('an empty cassette: no closest requests', async () => {
-    await record('empty.json', [{ method: 'GET', url: 'http://h.test/a' }], { beforeRecordResponse: () => null })
+    // A file with no interactions: a missing file gets its own message (it does not exist).
+    await writeFile(join(dir, 'empty.json'), '{"interactions": [], "version": 1}')
     const vcr = new VCR({ cassetteLibraryDir: dir, serializer: 'json', recordMode: 'none' })
     const error = (await rejection(vcr.useCassette('empty.json', (c) => ask(c, { method: 'GET', url: 'http://h.test/a' })))) as CannotOverwriteExistingCassetteError
     expect(error.closest).toEqual([])
