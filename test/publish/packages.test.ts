@@ -13,7 +13,7 @@ describe.each(packages)('packages/%s is ready to publish', (name) => {
     expect(pkg.license).toBe('MIT')
     expect(readFileSync(join(root, 'packages', name, 'LICENSE'), 'utf8')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'))
     expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'LICENSE', 'README.md']))
-    if (name !== 'axios') expect(existsSync(join(root, 'packages', name, 'README.md'))).toBe(true)
+    expect(existsSync(join(root, 'packages', name, 'README.md'))).toBe(true)
     expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\//), directory: `packages/${name}` })
     expect(pkg.homepage).toMatch(new RegExp(`/packages/${name}#readme$`))
     expect(pkg.keywords.length).toBeGreaterThan(3)
