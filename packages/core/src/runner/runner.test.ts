@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
@@ -27,7 +27,6 @@ afterEach(async () => {
 let served = 0
 const get = (url: string) =>
   handleRequest({ request: { method: 'GET', url }, sendReal: async () => ({ status: 200, body: `live ${++served}` }) })
-const text = async (url: string) => Buffer.from((await get(url)).body).toString()
 
 describe('TestFileSession', () => {
   it('gives each test its own cassette beside the test file, current for requests made with no cassette given', async () => {
