@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync } from 'node:fs'
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConsumerProject, runCommand, runnerCommand, testCounts } from './consumer-project.js'
 import { EXPECTED_TEST_COUNT, ODD_TITLE, RUNNERS, type Runner } from './scenario-files.js'
@@ -13,6 +14,7 @@ import { EXPECTED_TEST_COUNT, ODD_TITLE, RUNNERS, type Runner } from './scenario
 // runner run for real: record, replay under CI with the server stopped, a
 // changed request, and re-recording with VCR_RECORD_MODE=all.
 
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/cli.js', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'vcrjs-consumers-'))
 // VCRJS_KEEP_CONSUMERS=1 keeps the projects for a look after a failure.
 afterAll(() => (process.env.VCRJS_KEEP_CONSUMERS ? undefined : rm(dir, { recursive: true, force: true })))
@@ -141,6 +143,19 @@ describe.each(RUNNERS)('%s consumer', (runner: Runner) => {
     const recorded = usage.cassettes.filter((c: { interactions: number }) => c.interactions > 0)
     expect(recorded).toHaveLength(6)
     expect(recorded.every((c: { played: number[] }) => c.played.length === 1)).toBe(true)
+
+    // `vcrjs prune` on the usage records of this real run: a cassette of a deleted test (older than the run) is the only one listed.
+    const leftover = join(cassettes, `a.test.${extension}`, 'deleted test.yaml')
+    await copyFile(join(cassettes, `a.test.${extension}`, 'users', 'fetches.yaml'), leftover)
+    const beforeRun = new Date(Date.parse(usage.writtenAt) - 3_600_000)
+    await utimes(leftover, beforeRun, beforeRun)
+    try {
+      const prune = await runCommand(process.execPath, [CLI, 'prune', cassettes, '--dry-run'], folder, {})
+      expect(prune.output).toContain(`unused, would delete: ${leftover}`)
+      expect(prune.output).toMatch(/vcrjs prune: \d+ cassettes used, 1 unused to delete, 0 unknown \(dry run: nothing changed\)/)
+    } finally {
+      await rm(leftover)
+    }
   })
 
   it('run 3, with one request changed, fails that test with the no-match error (also under the client\'s wrapping error) and passes the rest', async () => {
