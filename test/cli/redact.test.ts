@@ -1,6 +1,6 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type CassetteOptions, type Interaction, interactionsFromData, yamlSerializer } from '@vcrjs/core'
+import { type CassetteOptions, type Interaction, interactionsFromData, interactionsToData, Request, Response, yamlSerializer } from '@vcrjs/core'
 import { describe, expect, it } from 'vitest'
 import { startTestServer } from '../support/server.js'
 import { tempCassetteDir } from '../support/temp.js'
@@ -197,5 +197,26 @@ describe('vcrjs redact', () => {
     expect(malformed.code).toBe(2)
     expect(malformed.stderr).toContain('--secret takes VALUE=PLACEHOLDER')
     expect(malformed.stderr).not.toContain('sk_live_no_placeholder')
+  })
+
+  it('drops the chunk data of a streamed body it changes (the body replays as one chunk), and keeps that of one it leaves alone', async () => {
+    const dir = await tempCassetteDir()
+    const path = join(dir, 'streamed.yaml')
+    const streamed = (body: string) =>
+      new Response({ status: 200, body, chunks: [{ size: 10, delayMs: 0 }, { size: body.length - 10, delayMs: 150 }] })
+    const data = interactionsToData([
+      { request: new Request({ method: 'GET', url: 'http://127.0.0.1:9/events' }), response: streamed(`data: {"email":"${EMAIL}"}\n\n`) },
+      { request: new Request({ method: 'GET', url: 'http://127.0.0.1:9/other' }), response: streamed('data: nothing secret here\n\n') },
+    ])
+    await writeFile(path, yamlSerializer.serialize(data))
+    expect((await load(path)).map(({ response }) => response.chunks !== undefined)).toEqual([true, true])
+
+    const run = await runCli(['redact', path, '--secret', `${EMAIL}=<EMAIL>`])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('interaction 0: streaming chunk data dropped (the body changed)')
+    expect(run.stdout).not.toContain('interaction 1: streaming')
+    const after = await load(path)
+    expect(Buffer.from(after[0]!.response.body).toString()).toBe('data: {"email":"<EMAIL>"}\n\n')
+    expect(after.map(({ response }) => response.chunks !== undefined)).toEqual([false, true])
   })
 })
