@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { currentCassette } from '../context.js'
 import { CannotOverwriteExistingCassetteError, GlobalFetchNotRoutedError, VcrError } from '../errors.js'
 import { handleRequest } from '../handle-request.js'
@@ -96,18 +96,21 @@ describe('TestFileSession', () => {
     await session.endTest(undefined)
     await session.startTest(['new one'])
     await session.endTest(undefined)
+    // Only Date is faked: the record says when the run finished, not when it started.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    onTestFinished(() => void vi.useRealTimers())
+    vi.setSystemTime(new Date('2030-01-02T03:04:05.678Z'))
     await session.finish()
     const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
     expect(record).toEqual({
       version: 1,
       testFile: '../../x.test.ts',
-      writtenAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      writtenAt: '2030-01-02T03:04:05.678Z',
       cassettes: [
         { path: 'records.yaml', interactions: 2, played: [1] },
         { path: 'new one.yaml', interactions: 0, played: [] },
       ],
     })
-    expect(Date.now() - Date.parse(record.writtenAt)).toBeGreaterThanOrEqual(0)
   })
 
   it('lists a cassette outside the folder with a relative path, and leaves no record for a file that used no cassette', async () => {
