@@ -25,5 +25,10 @@ export default defineConfig({
     exclude: ['test/interop/**', 'test/faults/**', 'test/consumers/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // The settings vcrjs reads from the environment are the caller's, not the
+    // tests': CI services set CI (the runner integrations then default to
+    // record mode 'none') and a developer may export VCR_RECORD_MODE. Tests
+    // that exercise either stub it themselves.
+    env: { CI: '', VCR_RECORD_MODE: '' },
   },
 })

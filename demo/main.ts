@@ -22,6 +22,11 @@ interface CallResult {
 }
 
 async function main(): Promise<boolean> {
+  // The demo sets the record mode of each phase itself; an exported
+  // VCR_RECORD_MODE (which overrides every mode) would turn the offline
+  // replay into a live call against the stopped server.
+  if (process.env.VCR_RECORD_MODE) console.log(`(ignoring VCR_RECORD_MODE=${process.env.VCR_RECORD_MODE}: the demo picks each phase's mode)`)
+  delete process.env.VCR_RECORD_MODE
   const dir = await mkdtemp(join(tmpdir(), 'vcrjs-demo-'))
   const vcr = new VCR({ cassetteLibraryDir: dir })
   console.log('vcrjs demo: record real HTTP traffic into a cassette, then replay it offline.')
