@@ -44,3 +44,33 @@ export const PEER_SCENARIOS: readonly PeerScenario[] = [
 
 /** The scenarios a JSON cassette can hold as vcrpy writes one. */
 export const JSON_PEER_SCENARIOS: readonly PeerScenario[] = PEER_SCENARIOS.filter((scenario) => !scenario.binaryBody)
+
+/**
+ * Streamed completions from the scripted SSE server (test/support/sse-server.ts,
+ * `SSE_ROUTES`), as the openai and @anthropic-ai/sdk clients request them:
+ * the interop suite's streaming scenarios, in both directions.
+ */
+export const SSE_PEER_SCENARIOS: readonly PeerScenario[] = [
+  {
+    name: 'sse-openai',
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+        body: '{"model":"gpt-test","messages":[{"role":"user","content":"Hi"}],"stream":true}',
+      },
+    ],
+  },
+  {
+    name: 'sse-anthropic',
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/messages',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+        body: '{"model":"claude-test","max_tokens":64,"messages":[{"role":"user","content":"Hi"}],"stream":true}',
+      },
+    ],
+  },
+]

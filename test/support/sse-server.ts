@@ -82,3 +82,54 @@ export async function startSseServer(): Promise<SseServer> {
     close,
   }
 }
+
+/**
+ * An SSE server that plays a script on its own, for clients the test cannot
+ * step (vcrpy and Ruby VCR in their own processes): a request to a path of
+ * `routes` gets `200 text/event-stream`, chunked, then each event of the
+ * route as its own chunk, the next one written `GAP_MS` after the previous
+ * one left, then the end; any other path gets a 404. Nothing asserts on the
+ * gaps: they are there so the events cross the connection apart, as an LLM
+ * API's do. Close it with `close()` (its user records in a shared promise,
+ * not in one test).
+ */
+export interface ScriptedSseServer {
+  readonly origin: string
+  /** How many requests arrived. */
+  readonly hits: number
+  close(): Promise<void>
+}
+
+const GAP_MS = 5
+
+export async function startScriptedSseServer(routes: Readonly<Record<string, readonly string[]>>): Promise<ScriptedSseServer> {
+  let hits = 0
+  const server = createServer((req, res) => {
+    hits++
+    req.resume()
+    const events = routes[new URL(req.url ?? '/', 'http://x').pathname]
+    if (!events) return void res.writeHead(404).end()
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' })
+    res.flushHeaders()
+    let timer: NodeJS.Timeout | undefined
+    res.on('close', () => clearTimeout(timer))
+    const write = (index: number) => {
+      if (index === events.length) return void res.end()
+      res.write(events[index], () => (timer = setTimeout(write, GAP_MS, index + 1)))
+    }
+    write(0)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    get hits() {
+      return hits
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
