@@ -46,7 +46,7 @@ const HIDDEN_FROM_PEER_CLIENT: Record<Peer['dir'], readonly string[]> = {
  * headers (but those the client drops when it inflates, and those the peer
  * hides from its client) and body bytes (inflated, as every client here does).
  */
-export function expectSameResponses(peer: Peer, client: InteropClient, scenario: PeerScenario, exchanges: readonly LiveExchange[], seen: readonly ClientResponse[]): void {
+export function expectSameResponses(peer: Peer, client: Pick<InteropClient, 'id' | 'dropsWhenInflating'>, scenario: PeerScenario, exchanges: readonly LiveExchange[], seen: readonly ClientResponse[]): void {
   const expected = finalExchanges(scenario, exchanges).map((exchange): ClientResponse => {
     const headers = new HttpHeaders(exchange.headers).toLowerCaseMultiMap()
     const body = decodedBody(exchange)

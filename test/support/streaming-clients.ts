@@ -14,6 +14,8 @@ import type { PeerRequest } from './peer-scenarios.js'
 /** A response body as a client handed it to its caller: each chunk as it came, in order. */
 export interface StreamedRead {
   status: number
+  /** Lower-case names; every value the client exposes, in order. */
+  headers: Record<string, string[]>
   chunks: Buffer[]
 }
 
@@ -21,6 +23,15 @@ export interface StreamedRead {
 export interface StreamingReader {
   readonly id: string
   read(url: string, request: Omit<PeerRequest, 'path'>, cassette: Cassette): Promise<StreamedRead>
+}
+
+function headerMap(entries: Iterable<[string, unknown]>): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null)
+  for (const [name, value] of entries) {
+    if (value === undefined || value === null) continue
+    ;(out[name.toLowerCase()] ??= []).push(...(Array.isArray(value) ? value.map(String) : [String(value)]))
+  }
+  return out
 }
 
 async function collect(body: AsyncIterable<Uint8Array | string>): Promise<Buffer[]> {
@@ -37,7 +48,7 @@ const globalFetch: StreamingReader = {
       const reader = response.body!.getReader()
       const chunks: Buffer[] = []
       for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(Buffer.from(next.value))
-      return { status: response.status, chunks }
+      return { status: response.status, headers: headerMap(response.headers), chunks }
     }),
 }
 
@@ -47,7 +58,7 @@ const undiciRequest: StreamingReader = {
     const dispatcher = vcrDispatcher(cassette)
     try {
       const response = await request(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher })
-      return { status: response.statusCode, chunks: await collect(response.body) }
+      return { status: response.statusCode, headers: headerMap(Object.entries(response.headers)), chunks: await collect(response.body) }
     } finally {
       await dispatcher.close()
     }
@@ -60,16 +71,16 @@ const undiciStream: StreamingReader = {
     const dispatcher = vcrDispatcher(cassette)
     const chunks: Buffer[] = []
     try {
-      const { status } = await stream(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, opaque: {} }, ({ statusCode, opaque }) => {
-        Object.assign(opaque as object, { status: statusCode })
+      const head = await stream(url, { method: method as Dispatcher.HttpMethod, headers, body, dispatcher, opaque: {} }, ({ statusCode, headers: received, opaque }) => {
+        Object.assign(opaque as object, { status: statusCode, headers: headerMap(Object.entries(received)) })
         return new Writable({
           write(chunk: Buffer, _encoding, callback) {
             chunks.push(chunk)
             callback()
           },
         })
-      }).then(({ opaque }) => opaque as { status: number })
-      return { status, chunks }
+      }).then(({ opaque }) => opaque as Omit<StreamedRead, 'chunks'>)
+      return { ...head, chunks }
     } finally {
       await dispatcher.close()
     }
@@ -84,7 +95,7 @@ const nodeHttp: StreamingReader = {
       const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
         http.request(url, { method, headers, agent }, resolve).on('error', reject).end(body)
       })
-      return { status: response.statusCode!, chunks: await collect(response) }
+      return { status: response.statusCode!, headers: headerMap(Object.entries(response.headers)), chunks: await collect(response) }
     } finally {
       agent.destroy()
     }
@@ -97,7 +108,7 @@ function axiosStream(transport: AxiosTransport): StreamingReader {
     async read(url, { method, headers, body }, cassette) {
       const client = axios.create({ adapter: vcrAdapter(cassette, { transport }), responseType: 'stream', validateStatus: () => true })
       const response = await client.request<AsyncIterable<Uint8Array>>({ url, method, headers, data: body })
-      return { status: response.status, chunks: await collect(response.data) }
+      return { status: response.status, headers: headerMap(Object.entries(response.headers)), chunks: await collect(response.data) }
     },
   }
 }
@@ -117,7 +128,7 @@ const gotPromise: StreamingReader = {
     })
     let offset = 0
     const chunks = sizes.map((size) => response.body.subarray(offset, (offset += size)))
-    return { status: response.statusCode, chunks }
+    return { status: response.statusCode, headers: headerMap(Object.entries(response.headers)), chunks }
   },
 }
 
@@ -125,9 +136,11 @@ const gotStream: StreamingReader = {
   id: 'got.stream',
   async read(url, { method = 'GET', headers, body }, cassette) {
     const request = gotClient(cassette).stream(url, { method: method as Method, headers, body })
-    const status = new Promise<number>((resolve) => request.once('response', (response: http.IncomingMessage) => resolve(response.statusCode!)))
+    const head = new Promise<Omit<StreamedRead, 'chunks'>>((resolve) =>
+      request.once('response', (response: http.IncomingMessage) => resolve({ status: response.statusCode!, headers: headerMap(Object.entries(response.headers)) })),
+    )
     const chunks = await collect(request)
-    return { status: await status, chunks }
+    return { ...(await head), chunks }
   },
 }
 
