@@ -129,9 +129,10 @@ for (const format of FORMATS) {
     for (const scenario of SSE_PEER_SCENARIOS) {
       const script = scriptOf(scenario)
 
-      it(`${scenario.name}: fetch got each event as its own chunk, and the file holds the body whole as text with the chunks under response.stream`, async () => {
+      it(`${scenario.name}: fetch got the stream, and the file holds the body whole as text with each event's chunk under response.stream`, async () => {
         const live = (await recorded()).chunks.get(keyOf(format, scenario))!
-        expect(live.map(String)).toEqual(script)
+        // Node's fetch may hand over two chunks that reached it together as one; the core records each as the transport got it.
+        expect(Buffer.concat(live).toString()).toBe(script.join(''))
         const response = (await format.readFirst(pathOf(format, scenario))).response as Record<string, unknown>
         expect(response.body).toMatchObject({ string: script.join('') })
         const stream = response.stream as { chunks: [number, number][] }
