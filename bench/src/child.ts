@@ -3,10 +3,12 @@ import { measureMatching } from './matching.js'
 import { measureRecord } from './record.js'
 import { measureReplay } from './replay.js'
 import { measureSave } from './save.js'
+import { isStreamingTask, runStreamingTask } from './streaming-task.js'
 import type { Task } from './task.js'
 
 /** Runs the task given as JSON in argv and prints its result as JSON on the last line of stdout. */
 async function run(task: Task): Promise<unknown> {
+  if (isStreamingTask(task)) return runStreamingTask(task)
   switch (task.kind) {
     case 'load':
       return measureLoad(task.subject, task.dir, task.size, task.repeats)

@@ -11,6 +11,8 @@ import type { ReplayResult } from './replay.js'
 import { REPLAY_SUBJECTS, type ReplaySubjectName } from './replay-subjects.js'
 import { type BenchResults, checkTargets, type MatchingRun, renderReport } from './report.js'
 import { SAVE_SUBJECTS, type SaveResult } from './save.js'
+import { measureStreaming } from './streaming.js'
+import { isStreamingTask, streamingTaskLabel } from './streaming-task.js'
 import type { Task } from './task.js'
 
 /**
@@ -19,11 +21,13 @@ import type { Task } from './task.js'
  * bench/results.json and bench/RESULTS.md. `--quick` stops at 1,000
  * interactions, for trying changes out (and writes no RESULTS.md).
  * `--only=matching` measures only the matching rows and writes them into the
- * last full run's results.json and RESULTS.md, the other rows kept as they were.
+ * last full run's results.json and RESULTS.md, the other rows kept as they were;
+ * `--only=streaming` the same with the streaming rows (with `--quick`, fewer
+ * requests and a 10 MB body instead of 100 MB, printed and not written).
  */
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
-if (only !== undefined && only !== 'matching') throw new Error(`Unknown --only=${only}; the one filter is --only=matching`)
+if (only !== undefined && only !== 'matching' && only !== 'streaming') throw new Error(`Unknown --only=${only}; the filters are --only=matching and --only=streaming`)
 const SIZES = quick ? [10, 1_000] : [10, 1_000, 10_000, 50_000]
 const SAVE_SIZE = quick ? 1_000 : 10_000
 /** The cassette the peers that scan their interceptors (nock) or record slowly (Polly) are compared on. */
@@ -61,6 +65,19 @@ async function onlyMatching(): Promise<void> {
   }
 }
 
+async function onlyStreaming(): Promise<void> {
+  const resultsPath = join(benchDir, 'results.json')
+  const previous = JSON.parse(await readFile(resultsPath, 'utf8').catch(() => 'null')) as (BenchResults & { targets?: unknown }) | null
+  if (!previous) throw new Error(`--only=streaming adds its rows to the last full run's ${resultsPath}, which is missing: run pnpm bench first`)
+  const { targets: _, ...kept } = previous
+  const results: BenchResults = { ...kept, streaming: await measureStreaming(runChild, quick) }
+  const report = renderReport(results)
+  process.stdout.write(`\n${report}`)
+  if (quick) return
+  await writeFile(resultsPath, `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`)
+  await writeResults(report)
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const loadAtStart = loadavg()[0]!
@@ -90,6 +107,8 @@ async function main(): Promise<void> {
     const save: SaveResult[] = []
     for (const subject of SAVE_SUBJECTS) save.push(await runChild<SaveResult>({ kind: 'save', subject, dir, size: SAVE_SIZE, origin, repeats: 2 }))
 
+    const streaming = await measureStreaming(runChild, quick)
+
     const results: BenchResults = {
       date: new Date().toISOString(),
       machine: {
@@ -107,6 +126,7 @@ async function main(): Promise<void> {
       matching,
       record,
       save,
+      streaming,
     }
     const report = renderReport(results)
     process.stdout.write(`\n${report}`)
@@ -130,7 +150,7 @@ async function writeResults(report: string): Promise<void> {
 
 /** Runs one task in a fresh Node process with `--expose-gc`, under the same tsx loader as this one. */
 function runChild<T>(task: Task): Promise<T> {
-  const label = task.kind === 'record' || task.kind === 'matching' ? task.kind : `${task.kind} ${task.subject} ${task.size}`
+  const label = isStreamingTask(task) ? streamingTaskLabel(task) : task.kind === 'record' || task.kind === 'matching' ? task.kind : `${task.kind} ${task.subject} ${task.size}`
   progress(label)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', '--disable-warning=ExperimentalWarning', childScript, JSON.stringify(task)], {
@@ -152,4 +172,4 @@ function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`)
 }
 
-await (only === 'matching' ? onlyMatching() : main())
+await (only === 'matching' ? onlyMatching() : only === 'streaming' ? onlyStreaming() : main())

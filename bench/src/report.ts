@@ -4,6 +4,8 @@ import type { RecordResult } from './record.js'
 import { MEASURED_PASSES, type ReplayResult, REPLAY_REQUESTS } from './replay.js'
 import { type ReplaySubjectName, SUBJECT_LABELS } from './replay-subjects.js'
 import type { SaveResult, SaveSubjectName } from './save.js'
+import type { StreamingRun } from './streaming.js'
+import { renderStreaming, streamingTargets } from './streaming-report.js'
 
 export interface Machine {
   cpus: number
@@ -26,6 +28,8 @@ export interface BenchResults {
   matching?: MatchingRun | undefined
   record: RecordResult
   save: SaveResult[]
+  /** Absent from runs made before the streaming rows existed. */
+  streaming?: StreamingRun | undefined
 }
 
 /** The matching rows, which `--only=matching` measures apart from the rest: hence their own date and load. */
@@ -126,6 +130,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
       })
     }
   }
+  checks.push(...streamingTargets(results.streaming))
   return checks
 }
 
@@ -263,6 +268,7 @@ export function renderReport(results: BenchResults): string {
       results.save.map((s) => [fmtInt(s.size), SAVE_LABELS[s.subject], s.ms.toFixed(0), s.scanMs === undefined ? '' : s.scanMs.toFixed(0)]),
     ),
   )
+  lines.push(...renderStreaming(results.streaming))
   return `${lines.join('\n')}\n`
 }
 
@@ -271,16 +277,16 @@ function busyness(machine: Machine): string {
   return worst < 0.5 ? 'the machine was otherwise idle' : `the machine was NOT idle: other work was running`
 }
 
-function table(head: string[], rows: string[][]): string {
+export function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
-function fmtInt(value: number): string {
+export function fmtInt(value: number): string {
   return value.toLocaleString('en-US')
 }
 
-function mb(bytes: number): string {
+export function mb(bytes: number): string {
   return (bytes / 1_000_000).toFixed(1)
 }
 

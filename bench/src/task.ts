@@ -1,6 +1,7 @@
 import type { LoadSubjectName } from './load.js'
 import type { ReplaySubjectName } from './replay-subjects.js'
 import type { SaveSubjectName } from './save.js'
+import type { StreamingTask } from './streaming-task.js'
 
 /** One measurement, run in a fresh Node process so no tool sees another's heap, JIT state or patched globals. */
 export type Task =
@@ -9,3 +10,4 @@ export type Task =
   | { kind: 'matching'; dir: string; origin: string }
   | { kind: 'record'; requests: number; rounds: number }
   | { kind: 'save'; subject: SaveSubjectName; dir: string; size: number; origin: string; repeats: number }
+  | StreamingTask
