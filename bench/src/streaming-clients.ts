@@ -33,7 +33,9 @@ export interface StreamingClient {
 /**
  * The client with no vcrjs (its own defaults: the global dispatcher, Node's
  * global agent, axios's and got's own) when `cassette` is undefined, else the
- * client through vcrjs's extension point for it, on `cassette`.
+ * client through vcrjs's extension point for it, on `cassette`, with vcrjs's
+ * defaults too: a user's `vcrAgent()` does not keep connections alive, where
+ * Node's global agent does.
  */
 export function streamingClient(name: StreamingClientName, cassette: Cassette | undefined): StreamingClient {
   switch (name) {
@@ -70,7 +72,7 @@ export function streamingClient(name: StreamingClientName, cassette: Cassette | 
       }
     }
     case 'node:http': {
-      const agent = cassette ? vcrAgent(cassette, { protocol: 'http', keepAlive: true }) : http.globalAgent
+      const agent = cassette ? vcrAgent(cassette, { protocol: 'http' }) : http.globalAgent
       return {
         open: (url) =>
           new Promise((resolve, reject) => {

@@ -64,7 +64,8 @@ export function renderStreaming(run: StreamingRun | undefined): string[] {
     '',
     `A local SSE server on 127.0.0.1, in the measuring process (bench/src/streaming-server.ts), sends the head, the first event in a write of its own just after it, ` +
       `then ${SSE_EVENTS.length - 1} more events ${SSE_GAP_MS} ms apart. Each request is timed from the call that starts it to the first body chunk the client hands over, ` +
-      'then read to its end. "Live" is the client alone with its own defaults; "recording" the same client through vcrjs (record mode `all`, every request stored). ' +
+      'then read to its end. "Live" is the client alone with its own defaults; "recording" the same client through vcrjs with its defaults (record mode `all`, every request stored; ' +
+      "node:http through `vcrAgent(cassette, { protocol: 'http' })`, which unlike Node's global agent does not keep connections alive, as axios's http transport does through vcrjs). " +
       'A recorder that held the body back until it ended would put every event in the first chunk (last column) and make the first chunk as late as the body end. ' +
       `The target compares the p50s. ${measured}`,
   )
