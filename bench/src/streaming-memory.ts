@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { VCR } from '@vcrjs/core'
+import { type Cassette, VCR } from '@vcrjs/core'
 import { streamingClient, type StreamingClientName } from './streaming-clients.js'
 import { startStreamingServer } from './streaming-server.js'
 import { collectGarbage } from './stats.js'
@@ -90,7 +90,7 @@ export async function measureMemory(client: MemoryClientName, step: MemoryStep, 
         break
       }
       case 'replay': {
-        let cassette!: Awaited<ReturnType<VCR['insertCassette']>>
+        let cassette!: Cassette
         await run('loading', async () => {
           cassette = await vcr.insertCassette(name, { recordMode: 'none', replayTiming: 'instant' })
         })
