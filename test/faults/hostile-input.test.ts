@@ -70,7 +70,7 @@ describe('a cassette that is not UTF-8', () => {
       const at = bytes.indexOf(0xe9)
       expect(error.message).toBe(
         `Cannot load cassette ${join(dir, 'c.yaml')}: it is not UTF-8 text: byte ${at} (line 9) is 0xe9, which does not start a UTF-8 character there. ` +
-          'Cassettes are UTF-8; convert the file (e.g. `iconv -f latin1 -t utf-8`) or write binary bodies as !!binary. The file was left untouched; fix or delete it to record it anew.',
+          'Cassettes are UTF-8; convert the file (e.g. `iconv -f latin1 -t utf-8`) or write binary bodies as !!binary. The file was left untouched; fix or delete it to record it anew, or re-record it with recordMode \'all\', which replaces it.',
       )
       expect(await readFile(join(dir, 'c.yaml'))).toEqual(bytes)
     })

@@ -89,7 +89,8 @@ export class CannotOverwriteExistingCassetteError extends VcrError {
 
 /**
  * A cassette file exists but cannot be read: bad syntax, an unknown format
- * version, a serializer that throws. The file is left untouched.
+ * version, a serializer that throws. The file is left untouched; only record
+ * mode `all`, which re-records a cassette from scratch, replaces it.
  */
 export class CassetteLoadError extends VcrError {
   readonly cassettePath: string
@@ -97,16 +98,20 @@ export class CassetteLoadError extends VcrError {
   constructor(cassettePath: string, problem: string, options?: ErrorOptions) {
     super(
       'VCR_CASSETTE_LOAD',
-      `Cannot load cassette ${cassettePath}: ${redactText(problem)}. The file was left untouched; fix or delete it to record it anew.`,
+      `Cannot load cassette ${cassettePath}: ${redactText(problem)}. The file was left untouched; fix or delete it to record it anew, or re-record it with recordMode 'all', which replaces it.`,
       options,
     )
     // A parser's error quotes the lines around the problem: the cassette's headers and bodies.
-    // Test runners print the cause, so it is cleaned too.
-    if (options?.cause instanceof Error) redactError(options.cause)
+    // Test runners print the cause and the cause's cause (a serializer's error wraps the parser's), so the chain is cleaned too.
+    let cause = options?.cause
+    for (let depth = 0; cause instanceof Error && depth < MAX_CAUSES; depth++, cause = cause.cause) redactError(cause)
     this.name = 'CassetteLoadError'
     this.cassettePath = cassettePath
   }
 }
+
+/** How deep a cause chain is cleaned: deeper than any vcrjs builds, and a bound on a chain that loops. */
+const MAX_CAUSES = 8
 
 function redactError(error: Error): void {
   const message = redactText(error.message)
@@ -116,6 +121,21 @@ function redactError(error: Error): void {
     error.message = message
   } catch {
     // A frozen error cannot be cleaned; the message of the CassetteLoadError itself is.
+  }
+}
+
+/**
+ * A built-in serializer cannot turn text into cassette data (not valid YAML or
+ * JSON, a Python tag that would run code, YAML aliases that expand far beyond
+ * the file) or cassette data into text (a value the format cannot hold). The
+ * serializer does not know the file: loading and saving wrap this error in a
+ * `CassetteLoadError` or `CassetteSaveError` that names it. It reaches you
+ * as itself only when you call a serializer yourself.
+ */
+export class CassetteSerializationError extends VcrError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('VCR_CASSETTE_SERIALIZATION', message, options)
+    this.name = 'CassetteSerializationError'
   }
 }
 

@@ -35,6 +35,7 @@ export {
   type ClosestRequest,
   CassetteLoadError,
   CassetteSaveError,
+  CassetteSerializationError,
   CassetteNotFoundError,
   CassetteEjectedError,
   InvalidOptionError,

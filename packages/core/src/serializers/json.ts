@@ -1,3 +1,5 @@
+import { CassetteSerializationError } from '../errors.js'
+import { parseFailure } from './parse-failure.js'
 import type { CassetteData, Serializer } from './serializer.js'
 
 /**
@@ -8,10 +10,22 @@ import type { CassetteData, Serializer } from './serializer.js'
  */
 export const jsonSerializer: Serializer = {
   serialize(data: CassetteData): string {
-    return `${JSON.stringify(data, binaryAsBase64, 4)}\n`
+    try {
+      return `${JSON.stringify(data, binaryAsBase64, 4)}\n`
+    } catch (error) {
+      // JSON.stringify's TypeError: a BigInt, or an object that contains itself.
+      throw new CassetteSerializationError(
+        `cannot write the data as JSON (${(error as Error).message.split('\n', 1)[0]}); a cassette holds only text, numbers, booleans, null, bytes (Uint8Array), lists and mappings, each once`,
+        { cause: error },
+      )
+    }
   },
   deserialize(text: string): unknown {
-    return JSON.parse(text)
+    try {
+      return JSON.parse(text)
+    } catch (error) {
+      throw parseFailure('JSON', error)
+    }
   },
 }
 

@@ -1,4 +1,5 @@
 import { utf8OrNull } from '../body.js'
+import { CassetteSerializationError } from '../errors.js'
 import { interactionsFromData, streamValue } from '../cassette-format.js'
 import type { Interaction } from '../interaction.js'
 import type { CassetteData, Serializer } from './serializer.js'
@@ -16,7 +17,13 @@ import { yamlSerializer } from './yaml.js'
 export const rubyYamlSerializer: Serializer = {
   serialize(data: CassetteData): string {
     // The data arrives in vcrpy's shape (what every serializer gets); going through the model reuses its reader.
-    return `---\n${yamlSerializer.serialize(rubyCassetteData(interactionsFromData(data), new Date()))}`
+    let interactions: Interaction[]
+    try {
+      interactions = interactionsFromData(data)
+    } catch (error) {
+      throw new CassetteSerializationError(`cannot write the data as a Ruby VCR cassette: ${(error as Error).message}; pass vcrpy-shaped cassette data (interactionsToData)`, { cause: error })
+    }
+    return `---\n${yamlSerializer.serialize(rubyCassetteData(interactions, new Date()))}`
   },
   deserialize(text: string): unknown {
     return yamlSerializer.deserialize(text)

@@ -1,5 +1,7 @@
 import jsYaml from 'js-yaml'
+import { CassetteSerializationError } from '../errors.js'
 import { assertBoundedExpansion } from './expansion-limit.js'
+import { parseFailure } from './parse-failure.js'
 import { readEmittedYaml } from './yaml-reader.js'
 import { CASSETTE_SCHEMA, refusedPythonTags } from './yaml-schema.js'
 import type { CassetteData, Serializer } from './serializer.js'
@@ -16,18 +18,29 @@ import type { CassetteData, Serializer } from './serializer.js'
 export const yamlSerializer: Serializer = {
   serialize(data: CassetteData): string {
     const lines: string[] = []
-    emitMapping(data, 0, lines)
+    try {
+      emitMapping(data, 0, lines)
+    } catch (error) {
+      // Only data that contains itself (or is nested thousands deep) overflows the stack; nothing vcrjs reads or records does.
+      if (error instanceof RangeError) throw new CassetteSerializationError(`cannot write the data as YAML (${error.message}): it contains itself or is nested too deeply`, { cause: error })
+      throw error
+    }
     return `${lines.join('\n')}\n`
   },
   deserialize(text: string): unknown {
     const emitted = readEmittedYaml(text)
     if (emitted) return emitted.value
-    const data = jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+    let data: unknown
+    try {
+      data = jsYaml.load(text, { schema: CASSETTE_SCHEMA })
+    } catch (error) {
+      throw parseFailure('YAML', error)
+    }
     assertBoundedExpansion(data, text.length)
     // A bare list is a pre-1.0 vcrpy cassette, whose Python tags the loader answers with the migration message.
     const refused = Array.isArray(data) ? [] : refusedPythonTags(data)
     if (refused.length > 0) {
-      throw new Error(
+      throw new CassetteSerializationError(
         `it holds the Python tag ${refused.join(', ')}, which would run Python code when loaded; vcrjs, like vcrpy, builds only !!python/str, !!python/unicode, !!python/tuple, !!python/object/new:_io.BytesIO and !!python/object/apply:builtins.iter. Re-record the cassette, or replace that value by plain data`,
       )
     }
@@ -93,20 +106,34 @@ function emitValue(value: Value, head: string, indent: number, out: string[], un
     emitMapping(value, indent + 2, out)
     return
   }
-  out.push(`${head} ${scalar(value)}`)
+  out.push(`${head} ${scalar(value, head)}`)
 }
 
 function isMapping(value: Value): value is Record<string, Value> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date)
 }
 
-function scalar(value: Value): string {
+/** `head`: where a value (not a key) stands, named when it cannot be written. */
+function scalar(value: Value, head?: string): string {
   if (value === null) return 'null'
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (typeof value !== 'string') throw new TypeError(`cannot write a ${typeof value} into a YAML cassette`)
+  // A timestamp another writer put in a key vcrjs keeps (`seen_at: 2025-01-01 10:00:00`, read as a Date): written
+  // back as one, which js-yaml and PyYAML read as the same instant.
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString()
+  if (typeof value !== 'string') throw unwritable(value, head)
   if (isPlainSafe(value)) return value
   if (PRINTABLE_ONE_LINE.test(value)) return `'${value.replaceAll("'", "''")}'`
   return doubleQuoted(value)
+}
+
+function unwritable(value: Value, head: string | undefined): CassetteSerializationError {
+  const kind = value instanceof Date ? 'an invalid Date' : `a ${typeof value}`
+  const label = head?.trim()
+  const where = label === undefined ? '' : label === '-' ? ' in a list' : ` under the key ${label.slice(0, -1)}`
+  return new CassetteSerializationError(
+    `cannot write ${kind}${where} into a YAML cassette, which holds only text, numbers, booleans, null, valid dates, bytes (Uint8Array), lists and mappings; ` +
+      'turn the value into one of those (a string, usually) before it is serialized',
+  )
 }
 
 // Words that YAML 1.1 (PyYAML) or 1.2 would read as something other than a string.
