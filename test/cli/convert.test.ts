@@ -219,6 +219,32 @@ describe('vcrjs convert', () => {
     expect(back.stdout).toBe(await readFile(yaml, 'utf8'))
   })
 
+  it('a cassette holding a Python tag that would run code is refused, naming the file, the tag and the fix; nothing is written', async () => {
+    const dir = await tempCassetteDir()
+    const tagged = join(dir, 'tagged.yaml')
+    await writeFile(tagged, 'interactions: []\n_x: !!python/object/apply:os.system ["touch pwned"]\nversion: 1\n')
+    const out = join(dir, 'tagged.json')
+    const run = await runCli(['convert', tagged, '--to', 'json', '-o', out])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^vcrjs: ${tagged.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: its content cannot be deserialized \\(it holds the Python tag !!python/object/apply:os\\.system, which would run Python code when loaded; .*Re-record the cassette, or replace that value by plain data\\)\n$`,
+      ),
+    )
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('keeps a timestamp another writer put in a key vcrjs does not model (it was written back as {})', async () => {
+    const dir = await tempCassetteDir()
+    const yaml = await writeCassette(join(dir, 'a.yaml'), [{ url: 'http://127.0.0.1:9/' }])
+    await writeFile(yaml, (await readFile(yaml, 'utf8')).replace('  response:', '  seen_at: 2025-01-01 10:00:00\n  response:'))
+    const run = await runCli(['convert', yaml, '--to', 'yaml'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('\n  seen_at: 2025-01-01T10:00:00.000Z\n')
+    const json = await runCli(['convert', yaml, '--to', 'json'])
+    expect(json.stdout).toContain('"seen_at": "2025-01-01T10:00:00.000Z"')
+  })
+
   it('--to is required and checked', async () => {
     const dir = await tempCassetteDir()
     const yaml = await writeCassette(join(dir, 'a.yaml'), [{ url: 'http://127.0.0.1:9/' }])

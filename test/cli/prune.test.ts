@@ -97,6 +97,18 @@ describe('vcrjs prune', () => {
     expect(await readFile(at(root, 'a.test.ts/nested/deep.yaml'), 'utf8')).toBe(deep)
   })
 
+  it('keeps a cassette it cannot read, naming it on stderr (exit 1)', async () => {
+    const root = await tree()
+    const broken = at(root, 'a.test.ts/broken.yaml')
+    await writeFile(broken, 'interactions:\n- request: [unclosed\n')
+    await utimes(broken, BEFORE_RUN, BEFORE_RUN)
+    const run = await runCli(['prune', root])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(`vcrjs prune: kept ${broken}: its content cannot be deserialized (not valid YAML: `)
+    expect(run.stdout).toContain('vcrjs prune: 2 cassettes used, 2 unused deleted, 2 unknown')
+    expect(await readFile(broken, 'utf8')).toBe('interactions:\n- request: [unclosed\n')
+  })
+
   it('needs one folder', async () => {
     const run = await runCli(['prune'])
     expect(run.code).toBe(2)

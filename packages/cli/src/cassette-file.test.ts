@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { CassetteSaveError } from '@vcrjs/core'
 import { describe, expect, it } from 'vitest'
 import { tempCassetteDir } from '../../../test/support/temp.js'
 import { readCassetteFile, writeCassetteText } from './cassette-file.js'
@@ -16,7 +17,12 @@ describe('writeCassetteText', () => {
     await writeFile(path, CASSETTE)
     const read = await readCassetteFile(path)
     await writeFile(path, CASSETTE.replace('string: a', 'string: saved by a test run'))
-    await expect(writeCassetteText(path, 'rewritten\n', read)).rejects.toThrow(/changed since vcrjs read it/)
+    const error = (await writeCassetteText(path, 'rewritten\n', read).catch((e: unknown) => e)) as CassetteSaveError
+    expect(error).toBeInstanceOf(CassetteSaveError)
+    expect(error.code).toBe('VCR_CASSETTE_SAVE')
+    expect(error.message).toBe(
+      `Cannot save cassette ${path}: it changed since vcrjs read it (another process, a test run perhaps, wrote it), so nothing was written; run the command again. The previous file, if any, is intact.`,
+    )
     expect(await readFile(path, 'utf8')).toContain('saved by a test run')
   })
 })

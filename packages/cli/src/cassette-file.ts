@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer'
 import {
   CassetteFormatProblem,
   type CassetteData,
+  CassetteSaveError,
   filesystemPersister,
   type Interaction,
   interactionsFromData,
@@ -14,7 +15,7 @@ import {
   yamlSerializer,
 } from '@vcrjs/core'
 import { harToInteractions, interactionsToHar, isHar } from './har.js'
-import { CliError, EXIT } from './errors.js'
+import { CannotHoldError, CliError, EXIT } from './errors.js'
 
 /**
  * The file formats the command reads and writes. `yaml`/`json` are vcrpy's
@@ -84,8 +85,9 @@ export async function readCassetteFile(path: string): Promise<CassetteFile> {
   let text = ''
   let syntax = 'yaml' as 'json' | 'yaml'
   const sniffing: Serializer = {
+    // An internal invariant, not a user's error: loadCassette never serializes.
     serialize: () => {
-      throw new Error('read only')
+      throw new Error('the sniffing serializer only reads')
     },
     deserialize(fileText) {
       text = fileText
@@ -153,13 +155,6 @@ export function isStreamed(interaction: Interaction): boolean {
   return interaction.response.chunks !== undefined
 }
 
-/** What a target format cannot hold; the message says what and which format can. */
-class CannotHoldError extends CliError {
-  constructor(message: string) {
-    super('VCR_CLI_CANNOT_HOLD', message, EXIT.failure)
-  }
-}
-
 /** The text of `interactions` in `format`, through the core's writers. */
 export function serializeCassette(
   format: FileFormat,
@@ -217,15 +212,14 @@ function withExtras(data: CassetteData, key: 'interactions' | 'http_interactions
 export async function writeCassetteText(path: string, text: string, readFrom?: CassetteFile): Promise<void> {
   const asIs: Serializer = {
     serialize: () => text,
-    deserialize: () => {
-      throw new Error('write only')
-    },
+    // What is stored now is read only to be refused by merge below, whatever it holds.
+    deserialize: () => null,
   }
   const options: SaveOptions | undefined = readFrom && {
     loadedVersion: readFrom.loadedVersion,
     merge: (stored) => {
       if (stored.state === 'unchanged') return {}
-      throw new Error(`${path} changed since vcrjs read it (another process wrote it); nothing was written, run the command again`)
+      throw new CassetteSaveError(path, 'it changed since vcrjs read it (another process, a test run perhaps, wrote it), so nothing was written; run the command again')
     },
   }
   await filesystemPersister.saveCassette(path, {}, asIs, options)

@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 import { VcrError } from '@vcrjs/core'
-import { CONVERT_HELP, convertCommand } from './commands/convert.js'
-import { INSPECT_HELP, inspectCommand } from './commands/inspect.js'
-import { PRUNE_HELP, pruneCommand } from './commands/prune.js'
-import { REDACT_HELP, redactCommand } from './commands/redact.js'
-import { SCAN_HELP, scanCommand } from './commands/scan.js'
+import type { Command } from './args.js'
+import { convertCommand } from './commands/convert.js'
+import { inspectCommand } from './commands/inspect.js'
+import { pruneCommand } from './commands/prune.js'
+import { redactCommand } from './commands/redact.js'
+import { scanCommand } from './commands/scan.js'
 import { CliError, EXIT, type ExitCode, UsageError } from './errors.js'
 import { type Io, processIo } from './io.js'
 import { VERSION } from './version.js'
 
-const COMMANDS: Record<string, { run: (args: string[], io: Io) => Promise<ExitCode>; help: string }> = {
-  inspect: { run: inspectCommand, help: INSPECT_HELP },
-  scan: { run: scanCommand, help: SCAN_HELP },
-  redact: { run: redactCommand, help: REDACT_HELP },
-  convert: { run: convertCommand, help: CONVERT_HELP },
-  prune: { run: pruneCommand, help: PRUNE_HELP },
+const COMMANDS: Record<string, Command> = {
+  inspect: inspectCommand,
+  scan: scanCommand,
+  redact: redactCommand,
+  convert: convertCommand,
+  prune: pruneCommand,
 }
 
 const firstLine = (help: string) => help.split('\n', 1)[0]

@@ -39,3 +39,11 @@ export class UsageError extends CliError {
     this.name = 'UsageError'
   }
 }
+
+/** What a target format cannot hold (a binary body in vcrpy JSON or in a HAR request); the message names the interaction and a format that can. */
+export class CannotHoldError extends CliError {
+  constructor(message: string) {
+    super('VCR_CLI_CANNOT_HOLD', message, EXIT.failure)
+    this.name = 'CannotHoldError'
+  }
+}

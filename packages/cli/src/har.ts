@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import { decodeCompressedResponse, HttpHeaders, type Interaction, Request, Response } from '@vcrjs/core'
 import type { Extras } from './cassette-file.js'
-import { CliError, EXIT } from './errors.js'
+import { CannotHoldError } from './errors.js'
 import { VERSION } from './version.js'
 
 /**
@@ -118,10 +118,8 @@ function toEntry({ request, response, recordedAt }: Interaction, extras: Extras 
 
 function postData(body: Uint8Array, headers: HttpHeaders, index: number): NonNullable<HarEntry['request']['postData']> {
   if (!isUtf8(body)) {
-    throw new CliError(
-      'VCR_CLI_CANNOT_HOLD',
+    throw new CannotHoldError(
       `interaction ${index} has a binary request body (${body.length} bytes, not UTF-8), which HAR 1.2 cannot hold (postData is text only). Keep this cassette in yaml or ruby-yaml.`,
-      EXIT.failure,
     )
   }
   return { mimeType: headers.get('content-type') ?? '', text: Buffer.from(body).toString('utf8') }
@@ -135,8 +133,11 @@ function pairs(headers: HttpHeaders): HarPair[] {
   return headers.entries().map(([name, value]) => ({ name, value }))
 }
 
-/** Why a HAR entry cannot become an interaction. */
-export class HarEntryProblem extends Error {}
+/**
+ * Why a HAR entry cannot become an interaction. Internal: readCassetteFile
+ * turns it, like any error reading a HAR, into the CliError that names the file.
+ */
+class HarEntryProblem extends Error {}
 
 export interface HarImport {
   interactions: Interaction[]

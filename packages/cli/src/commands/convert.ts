@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
-import { parseCommandLine } from '../args.js'
+import { defineCommand } from '../args.js'
 import { readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
-import { EXIT, type ExitCode, UsageError } from '../errors.js'
+import { EXIT, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
 
 /** The formats `--to` accepts; `ruby-json` is read and kept by redact but not offered as a target. */
@@ -32,15 +32,7 @@ Examples:
 
 Exit: 0 written, 1 unreadable input or a target that cannot hold it, 2 usage error.`
 
-export async function convertCommand(args: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine('convert', args, {
-    to: { type: 'string' },
-    out: { type: 'string', short: 'o' },
-  })
-  if (values.help) {
-    io.out(CONVERT_HELP)
-    return EXIT.ok
-  }
+export const convertCommand = defineCommand('convert', CONVERT_HELP, { to: { type: 'string' }, out: { type: 'string', short: 'o' } }, async ({ values, positionals }, io) => {
   if (positionals.length !== 1) throw new UsageError(`vcrjs convert: name exactly one input cassette (got ${positionals.length}).`, 'convert')
   const to = values.to
   if (to === undefined) throw new UsageError(`vcrjs convert: say which format to write with --to ${TARGETS.join('|')}.`, 'convert')
@@ -66,7 +58,7 @@ export async function convertCommand(args: string[], io: Io): Promise<ExitCode> 
     io.err(`${input} (${file.format}) -> ${out} (${to}): ${plural(file.interactions.length, 'interaction')}`)
   }
   return EXIT.ok
-}
+})
 
 /** A .json file holding YAML confuses people and tools; say so without refusing. */
 function warnOnExtension(out: string, to: Target, io: Io): void {

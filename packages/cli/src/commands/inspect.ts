@@ -1,8 +1,9 @@
 import { redactUrl } from '@vcrjs/core'
-import { parseCommandLine } from '../args.js'
-import { type CassetteFile, isStreamed, isNotACassette, readCassetteFile } from '../cassette-file.js'
-import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
-import { type Io, plural } from '../io.js'
+import { defineCommand } from '../args.js'
+import { isStreamed } from '../cassette-file.js'
+import { EXIT, type ExitCode, UsageError } from '../errors.js'
+import { plural } from '../io.js'
+import { readCassettes } from '../read-cassettes.js'
 import { findCassetteFiles } from '../walk.js'
 
 export const INSPECT_HELP = `vcrjs inspect <cassette>... [--json]
@@ -32,26 +33,17 @@ export interface InspectedInteraction {
   streamed: boolean
 }
 
-export async function inspectCommand(args: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine('inspect', args, { json: { type: 'boolean' } })
-  if (values.help) {
-    io.out(INSPECT_HELP)
-    return EXIT.ok
-  }
+export const inspectCommand = defineCommand('inspect', INSPECT_HELP, { json: { type: 'boolean' } }, async ({ values, positionals }, io) => {
   if (positionals.length === 0) throw new UsageError('vcrjs inspect: name at least one cassette.', 'inspect')
   let exit: ExitCode = EXIT.ok
   const files: object[] = []
-  for (const { path, named } of await findCassetteFiles(positionals, 'inspect')) {
-    let file: CassetteFile
-    try {
-      file = await readCassetteFile(path)
-    } catch (error) {
-      if (isNotACassette(error) && !named) continue
-      if (!(error instanceof CliError)) throw error
-      io.err(`vcrjs inspect: ${error.message}`)
+  for await (const read of readCassettes(await findCassetteFiles(positionals, 'inspect'))) {
+    if ('unreadable' in read) {
+      io.err(`vcrjs inspect: ${read.unreadable.message}`)
       exit = EXIT.failure
       continue
     }
+    const { path, file } = read
     const rows = file.interactions.map((interaction, index): InspectedInteraction => ({
       index,
       method: interaction.request.method,
@@ -91,7 +83,7 @@ export async function inspectCommand(args: string[], io: Io): Promise<ExitCode> 
   }
   if (values.json) io.out(JSON.stringify({ files }, null, 2))
   return exit
-}
+})
 
 function summarize(rows: readonly InspectedInteraction[]) {
   const statuses: Record<string, number> = {}

@@ -1,9 +1,10 @@
 import { rm, stat } from 'node:fs/promises'
 import { basename, dirname, relative, resolve, sep } from 'node:path'
-import { parseCommandLine } from '../args.js'
-import { type CassetteFile, isNotACassette, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
+import { defineCommand } from '../args.js'
+import { type CassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
 import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
 import { type Io, plural } from '../io.js'
+import { readCassettes } from '../read-cassettes.js'
 import { readUsageRecord, USAGE_RECORD_NAME, type UsageRecord } from '../usage-record.js'
 import { CASSETTE_EXTENSIONS, SKIPPED_FILES, walkFiles } from '../walk.js'
 
@@ -32,15 +33,7 @@ Examples:
 
 Exit: 0 done, 1 a record or cassette could not be read or written (named on stderr), 2 usage error.`
 
-export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine('prune', args, {
-    'dry-run': { type: 'boolean' },
-    interactions: { type: 'boolean' },
-  })
-  if (values.help) {
-    io.out(PRUNE_HELP)
-    return EXIT.ok
-  }
+export const pruneCommand = defineCommand('prune', PRUNE_HELP, { 'dry-run': { type: 'boolean' }, interactions: { type: 'boolean' } }, async ({ values, positionals }, io) => {
   if (positionals.length !== 1) throw new UsageError(`vcrjs prune: name exactly one folder (got ${positionals.length}).`, 'prune')
   const root = positionals[0]!
   const rootInfo = await stat(root).catch(() => null)
@@ -63,19 +56,15 @@ export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
   }
 
   const counts = { deleted: 0, unknown: 0, used: 0, rewritten: 0 }
-  for (const path of cassetteFiles) {
-    const record = governingRecord(path, root, records)
-    const shown = path
-    let file: CassetteFile
-    try {
-      file = await readCassetteFile(path)
-    } catch (error) {
-      if (isNotACassette(error)) continue
-      if (!(error instanceof CliError)) throw error
-      io.err(`vcrjs prune: kept ${error.message}`)
+  for await (const read of readCassettes(cassetteFiles.map((path) => ({ path, named: false })))) {
+    if ('unreadable' in read) {
+      io.err(`vcrjs prune: kept ${read.unreadable.message}`)
       exit = EXIT.failure
       continue
     }
+    const { path, file } = read
+    const record = governingRecord(path, root, records)
+    const shown = path
     if (!record) {
       counts.unknown++
       io.out(`unknown (no ${USAGE_RECORD_NAME} above it; kept): ${shown}`)
@@ -105,7 +94,7 @@ export async function pruneCommand(args: string[], io: Io): Promise<ExitCode> {
       (dryRun ? ' (dry run: nothing changed)' : ''),
   )
   return exit
-}
+})
 
 /** Writes the cassette without the interactions no use played; false when all were played, 'failed' when it could not. */
 async function pruneInteractions(

@@ -9,11 +9,12 @@ import {
   scanInteractions,
   SensitiveDataFilter,
 } from '@vcrjs/core'
-import { parseCommandLine, splitAssignment } from '../args.js'
-import { type CassetteFile, type Extras, isStreamed, isNotACassette, readCassetteFile, serializeCassette, writeCassetteText } from '../cassette-file.js'
-import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
-import { type Io, plural } from '../io.js'
+import { defineCommand, splitAssignment } from '../args.js'
+import { type CassetteFile, type Extras, isStreamed, serializeCassette, writeCassetteText } from '../cassette-file.js'
+import { EXIT, type ExitCode, UsageError } from '../errors.js'
+import { plural } from '../io.js'
 import { secretsIn } from '../locations.js'
+import { readCassettes } from '../read-cassettes.js'
 import { findCassetteFiles } from '../walk.js'
 
 export const REDACT_HELP = `vcrjs redact <path>... [--header NAME]... [--query NAME]... [--field NAME]...
@@ -52,21 +53,18 @@ Examples:
 Exit: 0 done (or nothing to do), 1 a file could not be read or written, or a
 credential the detector found could not be replaced (named on stderr), 2 usage error.`
 
-export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine('redact', args, {
-    header: { type: 'string', multiple: true },
-    'response-header': { type: 'string', multiple: true },
-    query: { type: 'string', multiple: true },
-    field: { type: 'string', multiple: true },
-    secret: { type: 'string', multiple: true },
-    defaults: { type: 'boolean' },
-    detected: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-  })
-  if (values.help) {
-    io.out(REDACT_HELP)
-    return EXIT.ok
-  }
+const REDACT_OPTIONS = {
+  header: { type: 'string', multiple: true },
+  'response-header': { type: 'string', multiple: true },
+  query: { type: 'string', multiple: true },
+  field: { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
+  defaults: { type: 'boolean' },
+  detected: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+} as const
+
+export const redactCommand = defineCommand('redact', REDACT_HELP, REDACT_OPTIONS, async ({ values, positionals }, io) => {
   if (positionals.length === 0) throw new UsageError('vcrjs redact: name at least one cassette or folder.', 'redact')
   const redaction = new Redaction({
     headers: specs(values.header),
@@ -82,17 +80,13 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
   }
   let exit: ExitCode = EXIT.ok
   let changedFiles = 0
-  for (const { path, named } of await findCassetteFiles(positionals, 'redact')) {
-    let file: CassetteFile
-    try {
-      file = await readCassetteFile(path)
-    } catch (error) {
-      if (isNotACassette(error) && !named) continue
-      if (!(error instanceof CliError)) throw error
-      io.err(`vcrjs redact: ${error.message} (left as it was)`)
+  for await (const read of readCassettes(await findCassetteFiles(positionals, 'redact'))) {
+    if ('unreadable' in read) {
+      io.err(`vcrjs redact: ${read.unreadable.message} (left as it was)`)
       exit = EXIT.failure
       continue
     }
+    const { path, file } = read
     let result: RedactionResult
     try {
       result = redaction.apply(file)
@@ -128,7 +122,7 @@ export async function redactCommand(args: string[], io: Io): Promise<ExitCode> {
   }
   io.out(`vcrjs redact: ${plural(changedFiles, 'file')} ${values['dry-run'] ? 'would change' : 'changed'}`)
   return exit
-}
+})
 
 function specs(values: string[] | undefined): FilterSpec[] {
   return (values ?? []).map((value) => {

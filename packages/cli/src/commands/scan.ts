@@ -1,11 +1,12 @@
-import { parseCommandLine } from '../args.js'
-import { type CassetteFile, isNotACassette, readCassetteFile } from '../cassette-file.js'
+import { defineCommand } from '../args.js'
+import type { CassetteFile } from '../cassette-file.js'
 import { readFile } from 'node:fs/promises'
 import { findSecrets, scanInteractions } from '@vcrjs/core'
-import { CliError, EXIT, type ExitCode, UsageError } from '../errors.js'
-import { type Io, plural } from '../io.js'
+import { EXIT, UsageError } from '../errors.js'
+import { plural } from '../io.js'
 import { LineFinder } from '../line-finder.js'
 import { type LocatedSecret, secretsIn } from '../locations.js'
+import { readCassettes } from '../read-cassettes.js'
 import { findCassetteFiles } from '../walk.js'
 
 export const SCAN_HELP = `vcrjs scan <path>... [--json]
@@ -39,32 +40,24 @@ export interface Finding {
   fix: string
 }
 
-export async function scanCommand(args: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommandLine('scan', args, { json: { type: 'boolean' } })
-  if (values.help) {
-    io.out(SCAN_HELP)
-    return EXIT.ok
-  }
+export const scanCommand = defineCommand('scan', SCAN_HELP, { json: { type: 'boolean' } }, async ({ values, positionals }, io) => {
   if (positionals.length === 0) throw new UsageError('vcrjs scan: name at least one file or folder, e.g. `vcrjs scan .`', 'scan')
   const files = await findCassetteFiles(positionals, 'scan')
   const findings: Finding[] = []
   const unreadable: Array<{ file: string; problem: string }> = []
   let cassettes = 0
-  for (const [n, { path, named }] of files.entries()) {
+  const progress = (n: number) => {
     if (n % 25 === 0) io.progress(`vcrjs scan: ${n}/${files.length} files, ${plural(findings.length, 'finding')}`)
-    let file: CassetteFile
-    try {
-      file = await readCassetteFile(path)
-    } catch (error) {
-      if (isNotACassette(error) && !named) continue
-      if (!(error instanceof CliError)) throw error
-      unreadable.push({ file: path, problem: error.message })
-      io.err(`vcrjs scan: cannot read ${error.message}; its text was scanned instead`)
-      findings.push(...(await textFindings(path)))
-      continue
+  }
+  for await (const read of readCassettes(files, { beforeEach: progress })) {
+    if ('unreadable' in read) {
+      unreadable.push({ file: read.path, problem: read.unreadable.message })
+      io.err(`vcrjs scan: cannot read ${read.unreadable.message}; its text was scanned instead`)
+      findings.push(...(await textFindings(read.path)))
+    } else {
+      cassettes++
+      findings.push(...findingsOf(read.file))
     }
-    cassettes++
-    findings.push(...findingsOf(file))
   }
   io.progress('')
   if (values.json) {
@@ -83,7 +76,7 @@ export async function scanCommand(args: string[], io: Io): Promise<ExitCode> {
     )
   }
   return findings.length > 0 ? EXIT.failure : EXIT.ok
-}
+})
 
 /**
  * A file the core cannot read (a syntax error, a format it refuses) may still
