@@ -117,13 +117,19 @@ function isMapping(value: Value): value is Record<string, Value> {
 function scalar(value: Value, head?: string): string {
   if (value === null) return 'null'
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  // A timestamp another writer put in a key vcrjs keeps (`seen_at: 2025-01-01 10:00:00`, read as a Date): written
-  // back as one, which js-yaml and PyYAML read as the same instant.
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString()
-  if (typeof value !== 'string') throw unwritable(value, head)
+  if (typeof value !== 'string') return timestamp(value, head)
   if (isPlainSafe(value)) return value
   if (PRINTABLE_ONE_LINE.test(value)) return `'${value.replaceAll("'", "''")}'`
   return doubleQuoted(value)
+}
+
+/**
+ * A timestamp another writer put in a key vcrjs keeps (`seen_at: 2025-01-01 10:00:00`,
+ * read as a Date) is written back as one, which js-yaml and PyYAML read as the same instant.
+ */
+function timestamp(value: Value, head: string | undefined): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString()
+  throw unwritable(value, head)
 }
 
 function unwritable(value: Value, head: string | undefined): CassetteSerializationError {
