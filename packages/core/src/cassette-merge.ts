@@ -66,8 +66,8 @@ export function mergeStored(stored: StoredCassette, { path, mine, base, replaces
   const mineAt = new Map(mine.map((interaction, at) => [interaction, at]))
   const added: Interaction[] = []
   const previous = now.map((interaction) => {
-    const stored = before.get(interactionKey(interaction))?.shift()
-    if (stored !== undefined) return mineAt.get(stored)
+    const atInsertion = before.get(interactionKey(interaction))?.shift()
+    if (atInsertion !== undefined) return mineAt.get(atInsertion)
     added.push(interaction)
     return mine.length + added.length - 1
   })
