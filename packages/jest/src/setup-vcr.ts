@@ -39,7 +39,7 @@ export function setupVcr(options: VcrOptions = {}): VCR {
   })
   // Jest hands its hooks nothing: the current test is the one the environment published.
   jest.beforeEach(() => hooks.beforeTest(undefined))
-  jest.afterEach(() => hooks.afterTest(current.failure))
+  jest.afterEach(() => hooks.afterTest(undefined, current.failure))
   jest.afterAll(() => hooks.afterFile())
   return hooks.vcr
 }

@@ -35,7 +35,7 @@ export function setupVcr(options: VcrOptions = {}): VCR {
     const failed = passed === false
     const cause = failed ? wrappedVcrError(error) : undefined
     if (cause && 'diagnostic' in t) t.diagnostic(describeVcrCause(cause))
-    await hooks.afterTest(failed ? { error } : undefined)
+    await hooks.afterTest(t, failed ? { error } : undefined)
   })
   after(() => hooks.afterFile())
   return hooks.vcr

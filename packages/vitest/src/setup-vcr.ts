@@ -46,7 +46,7 @@ export function setupVcr(options: VcrOptions = {}): VCR {
     aroundEach((runTest, context) => hooks.aroundTest(context, runTest, () => failureOf(context)))
   } else {
     vitest.beforeEach((context) => hooks.beforeTest(context))
-    vitest.afterEach((context) => hooks.afterTest(failureOf(context)))
+    vitest.afterEach((context) => hooks.afterTest(context, failureOf(context)))
   }
   vitest.afterAll(() => hooks.afterFile())
   return hooks.vcr

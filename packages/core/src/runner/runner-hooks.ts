@@ -17,6 +17,12 @@ export class RunnerHooks {
   readonly #serializer: string | undefined
   readonly #concurrencyFix: string
   #session: TestFileSession | undefined
+  /**
+   * What the hooks were handed for each test whose cassette `beforeTest`
+   * inserted: `afterTest` ends only those, so that a test refused for running
+   * concurrently does not end the cassette of the test still running.
+   */
+  readonly #started = new Set<unknown>()
 
   /** `concurrencyFix`: what `ConcurrentTestsError` tells the user to do, in this runner's terms. */
   constructor(options: VcrOptions, { concurrencyFix }: { concurrencyFix: string }) {
@@ -29,12 +35,18 @@ export class RunnerHooks {
   /** In a before-each hook: inserts the test's cassette (`TestFileSession.startTest`). */
   async beforeTest(hookArgument: unknown): Promise<void> {
     const test = this.#testOf(hookArgument)
-    if (test) await test.session.startTest(test.titles)
+    if (!test) return
+    await test.session.startTest(test.titles)
+    this.#started.add(hookArgument)
   }
 
-  /** In an after-each hook: ejects it, saving nothing when `failure` is set and `recordOnException` is not. */
-  async afterTest(failure: TestFailure): Promise<void> {
-    await this.#session?.endTest(failure)
+  /**
+   * In an after-each hook, handed what the before-each hook was: ejects the
+   * test's cassette, saving nothing when `failure` is set and
+   * `recordOnException` is not.
+   */
+  async afterTest(hookArgument: unknown, failure: TestFailure): Promise<void> {
+    if (this.#started.delete(hookArgument)) await this.#session?.endTest(failure)
   }
 
   /** In a hook that wraps the test: runs `test` inside the test's own cassette (`TestFileSession.runTest`). */

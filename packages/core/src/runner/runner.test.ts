@@ -11,6 +11,7 @@ import { CannotOverwriteExistingCassetteError, ConcurrentTestsError, GlobalFetch
 import { handleRequest } from '../handle-request.js'
 import { VCR } from '../vcr.js'
 import { assertGlobalFetchReachable, GLOBAL_FETCH_ROUTED } from './global-fetch.js'
+import { RunnerHooks } from './runner-hooks.js'
 import { runnerVcrOptions } from './runner-options.js'
 import { TestFileSession } from './test-file-session.js'
 import { describeVcrCause, wrappedVcrError } from './vcr-cause.js'
@@ -244,6 +245,41 @@ describe('TestFileSession', () => {
     await session.finish()
     const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
     expect(record.cassettes).toEqual([{ path: '../../c.yaml', interactions: 1, played: [0] }])
+  })
+})
+
+describe('RunnerHooks', () => {
+  /** What vitest hands its hooks for test `name` in describe `d` of `file`. */
+  const vitestContext = (file: string, name: string) => ({ task: { name, suite: { name: 'd', suite: { name: file, filepath: file } }, file: { filepath: file } } })
+
+  it('a test refused for running concurrently ends nothing: the running test keeps its cassette and saves it', async () => {
+    const file = join(dir, 'x.test.ts')
+    const hooks = new RunnerHooks({}, { concurrencyFix: 'Drop .concurrent.' })
+    const one = vitestContext(file, 'one')
+    const two = vitestContext(file, 'two')
+    await hooks.beforeTest(one)
+    await expect(hooks.beforeTest(two)).rejects.toThrow(ConcurrentTestsError)
+    // The runner still calls the refused test's after-each hook.
+    await hooks.afterTest(two, { error: new Error('refused') })
+    await get('http://h.test/one')
+    await hooks.afterTest(one, undefined)
+    await hooks.afterFile()
+    const folder = join(dir, '__cassettes__', 'x.test.ts', 'd')
+    expect((await readFile(join(folder, 'one.yaml'), 'utf8')).match(/uri: .*/g)).toEqual(['uri: http://h.test/one'])
+    expect(existsSync(join(folder, 'two.yaml'))).toBe(false)
+  })
+
+  it('aroundTest runs the test inside its cassette, and a hook handed no test of a file runs it with none', async () => {
+    const file = join(dir, 'x.test.ts')
+    const hooks = new RunnerHooks({}, { concurrencyFix: '' })
+    await hooks.aroundTest(vitestContext(file, 'wrapped'), () => get('http://h.test/wrapped'), () => undefined)
+    let inside: unknown = 'not run'
+    await hooks.aroundTest({}, async () => {
+      inside = currentCassette()
+    }, () => undefined)
+    expect(inside).toBeUndefined()
+    await hooks.afterFile()
+    expect(await readFile(join(dir, '__cassettes__', 'x.test.ts', 'd', 'wrapped.yaml'), 'utf8')).toContain('uri: http://h.test/wrapped')
   })
 })
 
