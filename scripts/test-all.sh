@@ -4,7 +4,8 @@
 # the real vcrpy and Ruby VCR) and the fault-injection suite (killed writers,
 # tmpfs mounts: root, as CI runs) on both Node legs (Node 20 with undici 7 /
 # got 14, Node 24 with undici 8 / got 16; vitest.config.ts picks the majors by
-# Node version), then the consumer projects built from the packed packages.
+# Node version), then the consumer projects built from the packed packages on
+# both legs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -35,10 +36,19 @@ run_leg() {
 run_leg "$(command -v node)" node20
 run_leg "$(scripts/node24.sh)" node24
 
-# The packed packages in new npm projects, each test runner run for real
-# (once, on Node 20: npm installs the runners from the registry).
-echo
-echo "== consumer projects on Node $(node --version)"
-node node_modules/vitest/vitest.mjs run --config vitest.consumers.config.ts --reporter=default --reporter=json --outputFile=.tmp/vitest-consumers-node20.json
+# The packed packages in new npm projects, each test runner run for real, on
+# each Node leg with the runner majors that leg supports (every alternative of
+# the integrations' peer ranges: Node 20 the older, Node 24 the newest). npm's
+# cache (~/.npm) is shared by the two legs, so the second downloads little.
+run_consumers() {
+  local node=$1 name=$2 start=$SECONDS
+  echo
+  echo "== consumer projects on Node $("$node" --version)"
+  "$node" node_modules/vitest/vitest.mjs run --config vitest.consumers.config.ts --reporter=default --reporter=json --outputFile=".tmp/vitest-consumers-$name.json"
+  echo "consumer projects on Node $("$node" --version): $((SECONDS - start)) s"
+}
 
-node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json .tmp/vitest-interop-node20.json .tmp/vitest-interop-node24.json .tmp/vitest-faults-node20.json .tmp/vitest-faults-node24.json .tmp/vitest-consumers-node20.json
+run_consumers "$(command -v node)" node20
+run_consumers "$(scripts/node24.sh)" node24
+
+node scripts/summarize-tests.mjs .tmp/vitest-node20.json .tmp/vitest-node24.json .tmp/vitest-interop-node20.json .tmp/vitest-interop-node24.json .tmp/vitest-faults-node20.json .tmp/vitest-faults-node24.json .tmp/vitest-consumers-node20.json .tmp/vitest-consumers-node24.json

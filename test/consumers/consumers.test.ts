@@ -7,17 +7,20 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConsumerProject, runCommand, runnerCommand, testCounts } from './consumer-project.js'
-import { EXPECTED_TEST_COUNT, ODD_TITLE, RUNNERS, type Runner } from './scenario-files.js'
+import { createConsumerProjects, mainProject, type RunnerVariant, runCommand, runnerCommand, runnerVariants, testCounts } from './consumer-project.js'
+import { CONCURRENT_VITEST_FILE, EXPECTED_TEST_COUNT, ODD_TITLE } from './scenario-files.js'
 
 // Consumer projects built from the packed tarballs, installed with npm, each
 // runner run for real: record, replay under CI with the server stopped, a
 // changed request, and re-recording with VCR_RECORD_MODE=all.
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/cli.js', import.meta.url))
-const dir = mkdtempSync(join(tmpdir(), 'vcrjs-consumers-'))
+const root = mkdtempSync(join(tmpdir(), 'vcrjs-consumers-'))
 // VCRJS_KEEP_CONSUMERS=1 keeps the projects for a look after a failure.
-afterAll(() => (process.env.VCRJS_KEEP_CONSUMERS ? undefined : rm(dir, { recursive: true, force: true })))
+afterAll(() => (process.env.VCRJS_KEEP_CONSUMERS ? undefined : rm(root, { recursive: true, force: true })))
+/** The runners at the versions this Node leg tests (see runnerVariants), and the project with every package. */
+const variants = runnerVariants(root)
+const dir = mainProject(root)
 
 /** A local server answering `{ path, hit }`; restartable on the same port, since the cassettes hold its URL. */
 class PathServer {
@@ -26,6 +29,7 @@ class PathServer {
   #server: Server | undefined
 
   async start(): Promise<void> {
+    if (this.#server) return
     const server = createServer((req, res) => {
       this.hits++
       res.setHeader('content-type', 'application/json')
@@ -54,7 +58,7 @@ const server = new PathServer()
 afterAll(() => server.stop())
 
 beforeAll(async () => {
-  await createConsumerProject(dir)
+  await createConsumerProjects(root, variants)
   await server.start()
 }, 600_000)
 
@@ -72,12 +76,14 @@ async function snapshot(root: string): Promise<Map<string, string>> {
   return files
 }
 
-describe.each(RUNNERS)('%s consumer', (runner: Runner) => {
-  const folder = join(dir, runner)
+const named = (variants: readonly RunnerVariant[]) => variants.map((variant) => [`${variant.runner} ${variant.range}`.trim(), variant] as const)
+
+describe.each(named(variants))('%s consumer', (_name, { runner, project }) => {
+  const folder = join(project, runner)
   const cassettes = join(folder, '__cassettes__')
   const extension = runner === 'jest' ? 'cjs' : 'mjs'
   const runTests = (env: Record<string, string>, args: string[] = []) => {
-    const [command, commandArgs] = runnerCommand(dir, runner, args)
+    const [command, commandArgs] = runnerCommand(project, runner, args)
     return runCommand(command, commandArgs, folder, { VCRJS_API: server.origin, ...env })
   }
 
@@ -186,6 +192,40 @@ describe.each(RUNNERS)('%s consumer', (runner: Runner) => {
   })
 })
 
+describe.each(named(variants.filter((variant) => variant.runner === 'vitest')))('%s: concurrent tests', (_name, { project }) => {
+  it('record each into its own cassette where vitest has aroundEach (>= 4.1), else the second fails with ConcurrentTestsError', async () => {
+    const folder = join(project, 'vitest')
+    const version = JSON.parse(await readFile(join(project, 'node_modules', 'vitest', 'package.json'), 'utf8')).version as string
+    const [major = 0, minor = 0] = version.split('.').map(Number)
+    const scoped = major > 4 || (major === 4 && minor >= 1)
+    await server.start()
+    const file = join(folder, 'concurrent.test.mjs')
+    await writeFile(file, CONCURRENT_VITEST_FILE)
+    const cassettes = join(folder, '__cassettes__', 'concurrent.test.mjs', 'together')
+    try {
+      const [command, args] = runnerCommand(project, 'vitest', ['concurrent.test.mjs'])
+      const result = await runCommand(command, args, folder, { VCRJS_API: server.origin })
+      const uris = async (name: string) => (await readFile(join(cassettes, name), 'utf8')).match(/uri: .*/g)
+      if (scoped) {
+        expect(result.code, result.output).toBe(0)
+        expect(testCounts('vitest', result.output)).toEqual({ passed: 2, failed: 0 })
+        expect(await uris('one.yaml')).toEqual([`uri: ${server.origin}/c/one`, `uri: ${server.origin}/c/one/again`])
+        expect(await uris('two.yaml')).toEqual([`uri: ${server.origin}/c/two`, `uri: ${server.origin}/c/two/again`])
+      } else {
+        expect(testCounts('vitest', result.output), result.output).toEqual({ passed: 1, failed: 1 })
+        expect(result.output).toContain('ConcurrentTestsError')
+        expect(result.output).toContain('Test "together > two" started while test "together > one" still has its cassette in')
+        expect(result.output).toContain('upgrade to vitest 4.1 or later')
+        expect(await uris('one.yaml')).toEqual([`uri: ${server.origin}/c/one`, `uri: ${server.origin}/c/one/again`])
+        expect(existsSync(join(cassettes, 'two.yaml'))).toBe(false)
+      }
+    } finally {
+      await rm(file)
+      await rm(join(folder, '__cassettes__', 'concurrent.test.mjs'), { recursive: true, force: true })
+    }
+  })
+})
+
 describe('a missing cassette in record mode none', () => {
   it('fails its test saying the file does not exist, naming the similar files of that folder', async () => {
     const folder = join(dir, 'node-test')
@@ -229,7 +269,8 @@ describe('Jest without the vcrjs environment', () => {
   })
 })
 
-describe('types', () => {
+// Each check is a compiler run of its own: they run side by side.
+describe.concurrent('types', () => {
   for (const checker of ['TypeScript 5', 'TypeScript 7 (tsgo)'] as const) {
     for (const config of ['nodenext', 'bundler', 'http.nodenext', 'http.bundler']) {
       it(`compile under ${checker} with tsconfig.${config}.json, no "types" given`, async () => {

@@ -143,3 +143,33 @@ for (const resolution of ['nodenext', 'bundler'] as const) {
   TYPES_FILES[`tsconfig.${resolution}.json`] = JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck: true }, files: ['index.ts'] }, null, 2)
   TYPES_FILES[`tsconfig.http.${resolution}.json`] = JSON.stringify({ compilerOptions, files: ['http.ts'] }, null, 2)
 }
+
+/**
+ * Two vitest tests that run concurrently, each requesting its own paths
+ * (/c/one, /c/two). Where setupVcr can scope a cassette to a test (vitest
+ * >= 4.1), each waits after its first request until the other made its
+ * first, so both are in flight at once; with older vitest the second is
+ * refused at its start and the first runs alone.
+ */
+export const CONCURRENT_VITEST_FILE = `import * as vitest from 'vitest'
+const { describe, test } = vitest
+const api = process.env.VCRJS_API
+const scoped = typeof vitest.aroundEach === 'function'
+let arrived = 0
+let release
+const both = new Promise((resolve) => (release = resolve))
+async function get(path) {
+  return (await (await fetch(api + path)).json()).path
+}
+
+describe.concurrent('together', () => {
+  for (const name of ['one', 'two']) {
+    test(name, async ({ expect }) => {
+      expect(await get('/c/' + name)).toBe('/c/' + name)
+      if (scoped && ++arrived === 2) release()
+      if (scoped) await both
+      expect(await get('/c/' + name + '/again')).toBe('/c/' + name + '/again')
+    })
+  }
+})
+`

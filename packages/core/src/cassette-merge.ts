@@ -2,7 +2,6 @@ import { CassetteFormatProblem, interactionsFromData, interactionsToData } from 
 import { CassetteSaveError } from './errors.js'
 import type { Interaction } from './interaction.js'
 import type { StoredCassette } from './persisters/persister.js'
-import type { CassetteData } from './serializers/serializer.js'
 
 export interface MergeInput {
   path: string
@@ -14,6 +13,19 @@ export interface MergeInput {
   replacesUnreadable: boolean
 }
 
+/** What a save writes, and where the interactions stored before it went. */
+export interface Merged {
+  /** The interactions written, in the file's order. */
+  readonly interactions: readonly Interaction[]
+  /**
+   * When another writer's interactions were merged in: for each interaction
+   * of the file as stored just before this save, its index in `interactions`,
+   * or undefined when this save dropped it. The runners' usage record moves
+   * the plays it saw in that file along.
+   */
+  readonly previous?: readonly (number | undefined)[]
+}
+
 /**
  * What a save writes when the stored cassette may have changed since this one
  * was loaded: this cassette's interactions, then those another writer stored
@@ -21,8 +33,8 @@ export interface MergeInput {
  * stored at insertion is never written twice, and one this run dropped
  * (unused, stale, or replaced by record mode `all`) stays dropped.
  */
-export function mergeStored(stored: StoredCassette, { path, mine, base, replacesUnreadable }: MergeInput): CassetteData {
-  if (stored.state === 'absent' || stored.state === 'unchanged') return interactionsToData(mine)
+export function mergeStored(stored: StoredCassette, { path, mine, base, replacesUnreadable }: MergeInput): Merged {
+  if (stored.state === 'absent' || stored.state === 'unchanged') return { interactions: mine }
   let now: Interaction[] | undefined
   let problem: unknown
   if (stored.state === 'present') {
@@ -35,7 +47,7 @@ export function mergeStored(stored: StoredCassette, { path, mine, base, replaces
     problem = stored.error
   }
   if (now === undefined) {
-    if (replacesUnreadable) return interactionsToData(mine)
+    if (replacesUnreadable) return { interactions: mine }
     const why = problem instanceof CassetteFormatProblem || problem instanceof Error ? problem.message : String(problem)
     throw new CassetteSaveError(
       path,
@@ -43,19 +55,23 @@ export function mergeStored(stored: StoredCassette, { path, mine, base, replaces
       { cause: problem },
     )
   }
-  const before = new Map<string, number>()
+  // The interactions stored at insertion, by stored form: one stored now that matches one of them is not another writer's.
+  const before = new Map<string, Interaction[]>()
   for (const interaction of base) {
     const key = interactionKey(interaction)
-    before.set(key, (before.get(key) ?? 0) + 1)
+    const same = before.get(key)
+    if (same) same.push(interaction)
+    else before.set(key, [interaction])
   }
-  const added = now.filter((interaction) => {
-    const key = interactionKey(interaction)
-    const left = before.get(key) ?? 0
-    if (left === 0) return true
-    before.set(key, left - 1)
-    return false
+  const mineAt = new Map(mine.map((interaction, at) => [interaction, at]))
+  const added: Interaction[] = []
+  const previous = now.map((interaction) => {
+    const atInsertion = before.get(interactionKey(interaction))?.shift()
+    if (atInsertion !== undefined) return mineAt.get(atInsertion)
+    added.push(interaction)
+    return mine.length + added.length - 1
   })
-  return interactionsToData([...mine, ...added])
+  return { interactions: [...mine, ...added], previous }
 }
 
 /** An interaction's stored form, as one string: two interactions are the same stored one when their keys are equal. */

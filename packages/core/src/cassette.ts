@@ -1,5 +1,5 @@
 import { CassetteFormatProblem, interactionsFromData, interactionsToData } from './cassette-format.js'
-import { mergeStored } from './cassette-merge.js'
+import { type Merged, mergeStored } from './cassette-merge.js'
 import { STORED_VERSION } from './persisters/persister.js'
 import { ejectListened, removeInserted, reportEjected } from './context.js'
 import { debugEnabled, debugRequest } from './debug-log.js'
@@ -214,18 +214,22 @@ export class Cassette {
     const kept = dropUnusedRequests ? this.#loaded.filter((_, id) => this.#index.isPlayed(id)) : this.#loaded
     const changed = this.#recorded.length > 0 || kept.length < this.#loaded.length || this.#staleCount > 0
     const saves = changed && (failure === undefined || recordOnException)
+    let saved: Merged | undefined
     if (saves) {
       const mine = [...kept, ...this.#recorded]
       // What another writer merges in was scanned by that writer.
       const findings = scanBeforeSave(this.path, mine, this.#options.secretScan)
+      saved = { interactions: mine }
       await this.#options.persister.saveCassette(this.path, interactionsToData(mine), this.#options.serializer, {
         loadedVersion: this.#stored.version,
-        merge: (stored) =>
-          mergeStored(stored, { path: this.path, mine, base: this.#stored.interactions, replacesUnreadable: this.recordMode === 'all' }),
+        merge: (stored) => {
+          saved = mergeStored(stored, { path: this.path, mine, base: this.#stored.interactions, replacesUnreadable: this.recordMode === 'all' })
+          return interactionsToData(saved.interactions)
+        },
       })
       warnSecrets(this.path, findings)
     }
-    if (ejectListened()) this.#reportUsage(saves ? kept : undefined)
+    if (ejectListened()) this.#reportUsage(saved)
     if (unfinished > 0) {
       throw new CassetteSaveError(
         this.path,
@@ -364,22 +368,23 @@ export class Cassette {
   }
 
   /**
-   * Tells the runners' usage listeners what the cassette holds after this run
-   * and which interactions the run used. `kept` is what was saved ahead of the
-   * recorded ones; undefined when nothing was saved (the file is as loaded).
+   * Tells the runners' usage listeners what the cassette file holds after
+   * this run and which of its interactions the run played or recorded, by
+   * their place in the file as saved (another writer's merged in included).
+   * `saved` is what the save wrote; undefined when nothing was saved (the
+   * file is as loaded).
    */
-  #reportUsage(kept: readonly Interaction[] | undefined): void {
-    const played: number[] = []
-    // `kept` is `#loaded` in order, some maybe dropped: walk both to know each one's place in the file.
-    let at = 0
+  #reportUsage(saved: Merged | undefined): void {
+    const written = saved?.interactions ?? this.#loaded
+    const used = new Set<Interaction>(this.#recorded)
     this.#loaded.forEach((interaction, id) => {
-      if (kept !== undefined && kept[at] !== interaction) return
-      if (this.#index.isPlayed(id)) played.push(at)
-      at++
+      if (this.#index.isPlayed(id)) used.add(interaction)
     })
-    const recorded = kept === undefined ? 0 : this.#recorded.length
-    for (let offset = 0; offset < recorded; offset++) played.push(at + offset)
-    reportEjected({ path: this.path, interactions: at + recorded, played })
+    const played: number[] = []
+    written.forEach((interaction, at) => {
+      if (used.has(interaction)) played.push(at)
+    })
+    reportEjected({ path: this.path, interactions: written.length, played, previous: saved?.previous })
   }
 
   #all(): Interaction[] {

@@ -18,6 +18,12 @@ export interface CassetteUsage {
   readonly interactions: number
   /** Indices (in the cassette after the run) of the interactions played or recorded in this run. */
   readonly played: readonly number[]
+  /**
+   * When the save merged in what another writer stored meanwhile: where each
+   * interaction of the file as it was just before the save is now (undefined:
+   * dropped), so plays counted in that file can follow them.
+   */
+  readonly previous?: readonly (number | undefined)[] | undefined
 }
 
 // One context per process, not per copy of @vcrjs/core: an adapter that

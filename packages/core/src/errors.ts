@@ -285,3 +285,25 @@ export class GlobalFetchNotRoutedError extends VcrError {
     this.name = 'GlobalFetchNotRoutedError'
   }
 }
+
+/**
+ * A runner integration started a test's cassette while another test of the
+ * same file still had its own in: the tests run concurrently, and with the
+ * runner's hooks both would record into whichever cassette is current.
+ * Raised at the second test instead of mixing their requests.
+ */
+export class ConcurrentTestsError extends VcrError {
+  /** The describe titles and title of the test that was refused, and of the one still running. */
+  readonly test: readonly string[]
+  readonly running: readonly string[]
+
+  constructor(test: readonly string[], running: readonly string[], fix: string) {
+    super(
+      'VCR_CONCURRENT_TESTS',
+      `Test "${test.join(' > ')}" started while test "${running.join(' > ')}" still has its cassette in: tests of one file that run concurrently would record into one cassette. ${fix}`,
+    )
+    this.name = 'ConcurrentTestsError'
+    this.test = test
+    this.running = running
+  }
+}

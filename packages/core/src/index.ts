@@ -44,6 +44,7 @@ export {
   UnsupportedRequestError,
   SecretInCassetteError,
   GlobalFetchNotRoutedError,
+  ConcurrentTestsError,
 } from './errors.js'
 
 // For tools that read and rewrite cassette files outside a test run (the

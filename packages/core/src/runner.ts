@@ -1,6 +1,7 @@
 // `@vcrjs/core/runner`: what the test-runner integrations (@vcrjs/vitest,
 // @vcrjs/jest, @vcrjs/node-test) share; for writing one for another runner.
-export { TestFileSession } from './runner/test-file-session.js'
+export { TestFileSession, type TestFailure, type TestFileSessionOptions } from './runner/test-file-session.js'
+export { RunnerHooks } from './runner/runner-hooks.js'
 export { runnerVcrOptions, isCi } from './runner/runner-options.js'
 export { writeUsageRecord, USAGE_FILE, type UsageRecord } from './runner/usage-record.js'
 export { wrappedVcrError, describeVcrCause } from './runner/vcr-cause.js'

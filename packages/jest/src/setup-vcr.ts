@@ -1,5 +1,5 @@
-import { GlobalFetchNotRoutedError, VCR, type VcrOptions } from '@vcrjs/core'
-import { JEST_CURRENT_TEST, runnerVcrOptions, TestFileSession } from '@vcrjs/core/runner'
+import { GlobalFetchNotRoutedError, type VCR, type VcrOptions } from '@vcrjs/core'
+import { JEST_CURRENT_TEST, RunnerHooks } from '@vcrjs/core/runner'
 import type { JestCurrentTest } from './current-test.js'
 
 type Hook = (fn: () => Promise<void>) => void
@@ -34,17 +34,12 @@ export function setupVcr(options: VcrOptions = {}): VCR {
       "@vcrjs/jest's setupVcr needs its test environment, which makes Jest's global fetch (it belongs to Jest's outer realm) go through vcrjs: set testEnvironment: '@vcrjs/jest/environment' in jest.config and call setupVcr in a file listed in setupFilesAfterEnv.",
     )
   }
-  const resolved = runnerVcrOptions(options)
-  const vcr = new VCR(resolved)
-  const session = new TestFileSession(vcr, current.testFile, { serializer: resolved.serializer })
-  jest.beforeEach(async () => {
-    await session.startTest(current.titles)
+  const hooks = new RunnerHooks(options, {
+    concurrencyFix: 'Tests run with test.concurrent share the current cassette: drop .concurrent, or give each of those tests a vcr.useCassette of its own.',
   })
-  jest.afterEach(async () => {
-    await session.endTest(current.failure)
-  })
-  jest.afterAll(async () => {
-    await session.finish()
-  })
-  return vcr
+  // Jest hands its hooks nothing: the current test is the one the environment published.
+  jest.beforeEach(() => hooks.beforeTest(undefined))
+  jest.afterEach(() => hooks.afterTest(undefined, current.failure))
+  jest.afterAll(() => hooks.afterFile())
+  return hooks.vcr
 }

@@ -1,6 +1,6 @@
 import { after, afterEach, beforeEach } from 'node:test'
-import { VCR, type VcrOptions } from '@vcrjs/core'
-import { describeVcrCause, runnerVcrOptions, TestFileSession, testIdentityOf, wrappedVcrError } from '@vcrjs/core/runner'
+import type { VCR, VcrOptions } from '@vcrjs/core'
+import { describeVcrCause, RunnerHooks, wrappedVcrError } from '@vcrjs/core/runner'
 import { installGlobalVcrDispatcher } from '@vcrjs/undici'
 
 /**
@@ -13,7 +13,9 @@ import { installGlobalVcrDispatcher } from '@vcrjs/undici'
  * Under the runner, a failing test saves nothing (`recordOnException: false`)
  * and, with `CI` set and no record mode given, the mode is `none`. The vcrjs
  * error behind a failure the client wrapped (fetch's `TypeError: fetch
- * failed`) is added to the test's output as a diagnostic.
+ * failed`) is added to the test's output as a diagnostic. Tests that run
+ * concurrently (the `concurrency` option) fail with `ConcurrentTestsError`
+ * instead of sharing a cassette.
  *
  * @returns the `VCR`, for `useCassette`, `registerMatcher` and the rest.
  * @example
@@ -21,27 +23,20 @@ import { installGlobalVcrDispatcher } from '@vcrjs/undici'
  * const vcr = setupVcr({ filterHeaders: ['authorization'] })
  */
 export function setupVcr(options: VcrOptions = {}): VCR {
-  const resolved = runnerVcrOptions(options)
-  const vcr = new VCR(resolved)
-  installGlobalVcrDispatcher()
-  let session: TestFileSession | undefined
-
-  beforeEach(async (t) => {
-    const test = testIdentityOf(t)
-    if (test?.testFile === undefined) return
-    session ??= new TestFileSession(vcr, test.testFile, { serializer: resolved.serializer })
-    await session.startTest(test.titles)
+  const hooks = new RunnerHooks(options, {
+    concurrencyFix:
+      "node:test's hooks cannot give tests that run concurrently (the concurrency option) a cassette each: run them one at a time, or give each one a vcr.useCassette of its own inside the test.",
   })
+  installGlobalVcrDispatcher()
+  beforeEach((t) => hooks.beforeTest(t))
   afterEach(async (t) => {
     // A test's context has `passed` and `error`; a suite's has neither.
     const { passed, error } = t as { passed?: boolean; error?: unknown }
     const failed = passed === false
     const cause = failed ? wrappedVcrError(error) : undefined
     if (cause && 'diagnostic' in t) t.diagnostic(describeVcrCause(cause))
-    await session?.endTest(failed ? { error } : undefined)
+    await hooks.afterTest(t, failed ? { error } : undefined)
   })
-  after(async () => {
-    await session?.finish()
-  })
-  return vcr
+  after(() => hooks.afterFile())
+  return hooks.vcr
 }

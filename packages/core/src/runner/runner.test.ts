@@ -1,15 +1,17 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
+import type { Cassette } from '../cassette.js'
 import { currentCassette } from '../context.js'
-import { CannotOverwriteExistingCassetteError, GlobalFetchNotRoutedError, VcrError } from '../errors.js'
+import { CannotOverwriteExistingCassetteError, ConcurrentTestsError, GlobalFetchNotRoutedError, VcrError } from '../errors.js'
 import { handleRequest } from '../handle-request.js'
 import { VCR } from '../vcr.js'
 import { assertGlobalFetchReachable, GLOBAL_FETCH_ROUTED } from './global-fetch.js'
+import { RunnerHooks } from './runner-hooks.js'
 import { runnerVcrOptions } from './runner-options.js'
 import { TestFileSession } from './test-file-session.js'
 import { describeVcrCause, wrappedVcrError } from './vcr-cause.js'
@@ -126,6 +128,111 @@ describe('TestFileSession', () => {
     expect(existsSync(join(dir, '__cassettes__', 'y.test.ts'))).toBe(false)
   })
 
+  it('refuses a test started while another test of the file has its cassette in, naming both and the fix, and leaves the running one alone', async () => {
+    const session = new TestFileSession(new VCR(), join(dir, 'x.test.ts'), { concurrencyFix: 'Drop .concurrent.' })
+    // The second starts while the first one's cassette is still loading, as concurrent tests' hooks run.
+    const loading = session.startTest(['d', 'first'])
+    const error = await session.startTest(['d', 'second']).catch((e: unknown) => e)
+    const first = await loading
+    expect(error).toBeInstanceOf(ConcurrentTestsError)
+    expect(error).toMatchObject({ code: 'VCR_CONCURRENT_TESTS', test: ['d', 'second'], running: ['d', 'first'] })
+    expect((error as Error).message).toBe(
+      'Test "d > second" started while test "d > first" still has its cassette in: tests of one file that run concurrently would record into one cassette. Drop .concurrent.',
+    )
+    expect(currentCassette()).toBe(first)
+    await get('http://h.test/first')
+    await session.endTest(undefined)
+    expect(await readFile(first.path, 'utf8')).toContain('uri: http://h.test/first')
+    expect(existsSync(join(dir, '__cassettes__', 'x.test.ts', 'd', 'second.yaml'))).toBe(false)
+    await session.finish()
+  })
+
+  it('runTest gives each of two tests running at once its own cassette, current only in its own async context', async () => {
+    const session = new TestFileSession(new VCR(), join(dir, 'x.test.ts'))
+    // Both tests are inside their cassettes before either makes a request, and they finish in the other order.
+    let bothIn!: () => void
+    const started = new Promise<void>((resolve) => (bothIn = resolve))
+    let inside = 0
+    const test = (path: string) => async () => {
+      if (++inside === 2) bothIn()
+      await started
+      await get(`http://h.test/${path}`)
+      await get(`http://h.test/${path}/again`)
+    }
+    let twoDone!: () => void
+    const twoFinished = new Promise<void>((resolve) => (twoDone = resolve))
+    await Promise.all([
+      session.runTest(['one'], async () => {
+        await test('one')()
+        await twoFinished
+      }, () => undefined),
+      session.runTest(['two'], async () => {
+        await test('two')()
+        twoDone()
+      }, () => undefined),
+    ])
+    const folder = join(dir, '__cassettes__', 'x.test.ts')
+    const one = await readFile(join(folder, 'one.yaml'), 'utf8')
+    const two = await readFile(join(folder, 'two.yaml'), 'utf8')
+    expect(one.match(/uri: .*/g)).toEqual(['uri: http://h.test/one', 'uri: http://h.test/one/again'])
+    expect(two.match(/uri: .*/g)).toEqual(['uri: http://h.test/two', 'uri: http://h.test/two/again'])
+    expect(currentCassette()).toBeUndefined()
+    await session.finish()
+  })
+
+  it('runTest saves nothing for a test whose failure the runner reports, under the runner options, and ejects when the test throws', async () => {
+    const session = new TestFileSession(new VCR(runnerVcrOptions({})), join(dir, 'x.test.ts'))
+    await session.runTest(['failed'], () => get('http://h.test/a'), () => ({ error: new Error('assertion') }))
+    const thrown = new Error('hook')
+    const error = await session.runTest(['threw'], async () => {
+      await get('http://h.test/b')
+      throw thrown
+    }, () => undefined).catch((e: unknown) => e)
+    expect(error).toBe(thrown)
+    expect(currentCassette()).toBeUndefined()
+    await session.runTest(['passed'], () => get('http://h.test/c'), () => undefined)
+    const folder = join(dir, '__cassettes__', 'x.test.ts')
+    expect(existsSync(join(folder, 'failed.yaml'))).toBe(false)
+    expect(existsSync(join(folder, 'threw.yaml'))).toBe(false)
+    expect(existsSync(join(folder, 'passed.yaml'))).toBe(true)
+    await session.finish()
+  })
+
+  it('counts the played indices in the file as saved when the save merged in what another process stored meanwhile', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    await vcr.useCassette('elsewhere.yaml', () => get('http://h.test/other'))
+    const session = new TestFileSession(vcr, join(dir, 'x.test.ts'))
+    const mine = await session.startTest(['t'])
+    await get('http://h.test/mine-1')
+    await get('http://h.test/mine-2')
+    // Another process saves the same cassette while this test runs.
+    await mkdir(dirname(mine.path), { recursive: true })
+    await copyFile(join(dir, 'elsewhere.yaml'), mine.path)
+    await session.endTest(undefined)
+    await session.finish()
+    expect((await readFile(mine.path, 'utf8')).match(/uri: .*/g)).toEqual(['uri: http://h.test/mine-1', 'uri: http://h.test/mine-2', 'uri: http://h.test/other'])
+    const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
+    expect(record.cassettes).toEqual([{ path: 't.yaml', interactions: 3, played: [0, 1] }])
+  })
+
+  it('moves the plays of an earlier save along when a later save of the same file merges it in', async () => {
+    const vcr = new VCR()
+    const session = new TestFileSession(vcr, join(dir, 'x.test.ts'))
+    const send = (cassette: Cassette, path: string) =>
+      handleRequest({ cassette, request: { method: 'GET', url: `http://h.test/${path}` }, sendReal: async () => ({ status: 200, body: path }) })
+    // Two cassettes of this test file on one file, both loaded before either saves (as two concurrent tests with a shared useCassette).
+    const mine = await session.startTest(['t'])
+    const other = await vcr.insertCassette(mine.path)
+    await send(other, 'other')
+    await send(mine, 'mine')
+    await other.eject()
+    await session.endTest(undefined)
+    await session.finish()
+    expect((await readFile(mine.path, 'utf8')).match(/uri: .*/g)).toEqual(['uri: http://h.test/mine', 'uri: http://h.test/other'])
+    const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
+    expect(record.cassettes).toEqual([{ path: 't.yaml', interactions: 2, played: [0, 1] }])
+  })
+
   it('keeps the played indices of a cassette saved with dropUnusedRequests in the order of the new file', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     await vcr.useCassette('c.yaml', async () => {
@@ -138,6 +245,41 @@ describe('TestFileSession', () => {
     await session.finish()
     const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
     expect(record.cassettes).toEqual([{ path: '../../c.yaml', interactions: 1, played: [0] }])
+  })
+})
+
+describe('RunnerHooks', () => {
+  /** What vitest hands its hooks for test `name` in describe `d` of `file`. */
+  const vitestContext = (file: string, name: string) => ({ task: { name, suite: { name: 'd', suite: { name: file, filepath: file } }, file: { filepath: file } } })
+
+  it('a test refused for running concurrently ends nothing: the running test keeps its cassette and saves it', async () => {
+    const file = join(dir, 'x.test.ts')
+    const hooks = new RunnerHooks({}, { concurrencyFix: 'Drop .concurrent.' })
+    const one = vitestContext(file, 'one')
+    const two = vitestContext(file, 'two')
+    await hooks.beforeTest(one)
+    await expect(hooks.beforeTest(two)).rejects.toThrow(ConcurrentTestsError)
+    // The runner still calls the refused test's after-each hook.
+    await hooks.afterTest(two, { error: new Error('refused') })
+    await get('http://h.test/one')
+    await hooks.afterTest(one, undefined)
+    await hooks.afterFile()
+    const folder = join(dir, '__cassettes__', 'x.test.ts', 'd')
+    expect((await readFile(join(folder, 'one.yaml'), 'utf8')).match(/uri: .*/g)).toEqual(['uri: http://h.test/one'])
+    expect(existsSync(join(folder, 'two.yaml'))).toBe(false)
+  })
+
+  it('aroundTest runs the test inside its cassette, and a hook handed no test of a file runs it with none', async () => {
+    const file = join(dir, 'x.test.ts')
+    const hooks = new RunnerHooks({}, { concurrencyFix: '' })
+    await hooks.aroundTest(vitestContext(file, 'wrapped'), () => get('http://h.test/wrapped'), () => undefined)
+    let inside: unknown = 'not run'
+    await hooks.aroundTest({}, async () => {
+      inside = currentCassette()
+    }, () => undefined)
+    expect(inside).toBeUndefined()
+    await hooks.afterFile()
+    expect(await readFile(join(dir, '__cassettes__', 'x.test.ts', 'd', 'wrapped.yaml'), 'utf8')).toContain('uri: http://h.test/wrapped')
   })
 })
 
