@@ -81,6 +81,14 @@ describe('yaml serializer', () => {
     expect(Buffer.from(back.body.string)).toEqual(bytes)
   })
 
+  it('writes a binary body of 12 MiB inside an interaction (over 200,000 base64 lines) and reads it back', () => {
+    const bytes = Buffer.alloc(12 * 1024 * 1024)
+    for (let i = 0; i < bytes.length; i += 4) bytes.writeUInt32LE((i * 2654435761) >>> 0, i)
+    const text = yamlSerializer.serialize({ interactions: [{ response: { body: { string: bytes } } }] })
+    const back = yamlSerializer.deserialize(text) as { interactions: [{ response: { body: { string: Uint8Array } } }] }
+    expect(Buffer.compare(back.interactions[0].response.body.string, bytes)).toBe(0)
+  })
+
   it('writes empty collections in flow style', () => {
     expect(yamlSerializer.serialize({ headers: {}, interactions: [] })).toBe('headers: {}\ninteractions: []\n')
   })

@@ -86,11 +86,11 @@ function emitValue(value: Value, head: string, indent: number, out: string[], un
     const pad = ' '.repeat(itemIndent)
     for (const item of value) {
       if (isMapping(item) && Object.keys(item).length > 0) {
-        // The first key of a mapping item shares the line with its dash.
-        const nested: string[] = []
-        emitMapping(item, itemIndent + 2, nested)
-        nested[0] = `${pad}- ${nested[0]!.slice(itemIndent + 2)}`
-        out.push(...nested)
+        // The first key of a mapping item shares the line with its dash. Written straight into `out`:
+        // spreading a nested list of lines into it overflows the stack for a large binary body's base64 lines.
+        const first = out.length
+        emitMapping(item, itemIndent + 2, out)
+        out[first] = `${pad}- ${out[first]!.slice(itemIndent + 2)}`
       } else {
         emitValue(item, `${pad}-`, itemIndent, out, false)
       }
