@@ -1,4 +1,7 @@
+import { constants } from 'node:buffer'
 import { asBytes, type ResponseChunk } from './streamed-response.js'
+
+const MAX_LENGTH = constants.MAX_LENGTH
 
 /** A body read to its end, as the cassette stores it. */
 export interface CapturedBody {
@@ -10,12 +13,25 @@ export interface CapturedBody {
 }
 
 /**
- * Reads a real response body as the server sends it, keeping every chunk for
- * the cassette, while one client reads the same chunks (no copies) as they
- * come. The source is read at the network's pace, not the client's, so a
- * client that never reads its body still lets the interaction complete (and
- * the cassette save it); the chunks a slow client has not read yet are the
- * ones kept anyway.
+ * Reads a real response body as the server sends it, storing it for the
+ * cassette, while one client reads the same bytes as they come. The source is
+ * read at the network's pace, not the client's, so a client that never reads
+ * its body still lets the interaction complete (and the cassette save it);
+ * the chunks a slow client has not read yet are stored anyway.
+ *
+ * The body is held once (#15: a 100 MB download must not cost 200 MB). Each
+ * chunk is copied as it arrives into one buffer, which becomes the stored
+ * body as is, and the client is handed views of that buffer, not the
+ * network's chunk: so at the end there is no concatenation, and what the
+ * client reads is the stored copy. One contiguous buffer, rather than the
+ * chunk list kept as the body, because everything downstream takes a body as
+ * bytes (`Response.body`, filters, hooks, serializers, replay's views). With a
+ * declared Content-Length the buffer is allocated at that size once; without
+ * one it doubles as needed (amortized one extra copy in all, each old buffer
+ * freed once the client has read past the views into it), and a buffer left
+ * less than half full is trimmed to the body when it ends. A client must not
+ * write into the chunks it reads (none does; replay hands out views of the
+ * stored bytes the same way).
  *
  * `onComplete` runs once the body is whole, before the client is handed its
  * last chunk when the length was declared (a client that counts
@@ -30,13 +46,17 @@ export interface CapturedBody {
 export class BodyCapture implements AsyncIterable<Uint8Array> {
   readonly #source: AsyncIterable<Uint8Array | string>
   readonly #onComplete: (body: CapturedBody) => void
-  readonly #chunks: Buffer[] = []
+  /** The body received so far is `#stored[0, #received)`; the rest is room for what comes. */
+  #stored: Buffer
+  #received = 0
+  /** One entry per chunk received; the client is handed the same chunks, as views of `#stored`. */
   readonly #timing: ResponseChunk[] = []
   #state: 'reading' | 'ended' | 'failed' | 'cancelled' = 'reading'
   #failure: { error: unknown } | undefined
   #wake: (() => void) | undefined
-  /** How many chunks the client has been handed. */
+  /** How many chunks the client has been handed, and how many bytes they hold. */
   #delivered = 0
+  #deliveredBytes = 0
   /** Settles when the real body is over: stored (or refused by `onComplete`), failed or cancelled. Never rejects. */
   readonly settled: Promise<void>
 
@@ -44,12 +64,12 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
   constructor(source: AsyncIterable<Uint8Array | string>, expectedLength: number | undefined, onComplete: (body: CapturedBody) => void) {
     this.#source = source
     this.#onComplete = onComplete
+    this.#stored = initialBuffer(expectedLength)
     this.settled = this.#pump(expectedLength)
   }
 
   async #pump(expectedLength: number | undefined): Promise<void> {
     let last = performance.now()
-    let received = 0
     try {
       for await (const chunk of this.#source) {
         // Past a declared length, or once cancelled, the rest is drained, not kept (breaking would destroy a keep-alive socket).
@@ -57,11 +77,10 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
         const bytes = asBytes(chunk)
         if (bytes.length === 0) continue
         const now = performance.now()
-        this.#chunks.push(bytes)
+        this.#append(bytes)
         this.#timing.push({ size: bytes.length, delayMs: now - last })
         last = now
-        received += bytes.length
-        if (received === expectedLength) this.#complete()
+        if (this.#received === expectedLength) this.#complete()
         this.#notify()
       }
       if (this.#state === 'reading') this.#complete()
@@ -75,10 +94,33 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     }
   }
 
+  #append(bytes: Buffer): void {
+    const end = this.#received + bytes.length
+    if (end > this.#stored.length) {
+      // Doubling keeps the total copying linear in the body's size; a body past the largest Buffer fails the read with Node's RangeError.
+      const grown = Buffer.allocUnsafeSlow(Math.max(end, Math.min(this.#stored.length * 2, MAX_LENGTH)))
+      this.#stored.copy(grown, 0, 0, this.#received)
+      this.#stored = grown
+    }
+    bytes.copy(this.#stored, this.#received)
+    this.#received = end
+  }
+
+  /** The first `length` bytes as the body to store: a view, unless the buffer is mostly empty room (a short or cut body). */
+  #storedBody(length: number): Buffer {
+    if (length * 2 < this.#stored.length) {
+      const trimmed = Buffer.allocUnsafeSlow(length)
+      this.#stored.copy(trimmed, 0, 0, length)
+      // Chunks not yet handed to the client come from the trimmed copy too, so the room is freed.
+      this.#stored = trimmed
+    }
+    return this.#stored.subarray(0, length)
+  }
+
   #complete(): void {
     this.#state = 'ended'
     try {
-      this.#onComplete({ bytes: Buffer.concat(this.#chunks), chunks: this.#timing })
+      this.#onComplete({ bytes: this.#storedBody(this.#received), chunks: this.#timing })
     } catch (error) {
       this.#failure = { error }
     }
@@ -95,9 +137,8 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     if (this.#state !== 'reading') return
     this.#state = 'cancelled'
     if (this.#delivered > 0) {
-      const chunks = this.#chunks.slice(0, this.#delivered)
       try {
-        this.#onComplete({ bytes: Buffer.concat(chunks), chunks: this.#timing.slice(0, this.#delivered), cutShort: true })
+        this.#onComplete({ bytes: this.#storedBody(this.#deliveredBytes), chunks: this.#timing.slice(0, this.#delivered), cutShort: true })
       } catch {
         // A hook refusing a cut body has no reader left to tell.
       }
@@ -113,7 +154,11 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const read = async (): Promise<IteratorResult<Uint8Array>> => {
       for (;;) {
-        if (this.#delivered < this.#chunks.length) return { done: false, value: this.#chunks[this.#delivered++]! }
+        if (this.#delivered < this.#timing.length) {
+          const start = this.#deliveredBytes
+          this.#deliveredBytes += this.#timing[this.#delivered++]!.size
+          return { done: false, value: this.#stored.subarray(start, this.#deliveredBytes) }
+        }
         if (this.#failure) throw this.#failure.error
         if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
         await new Promise<void>((resolve) => (this.#wake = resolve))
@@ -128,3 +173,20 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     }
   }
 }
+
+/**
+ * The buffer a body starts in: its declared length, or nothing yet. A length
+ * no Buffer can hold (or memory cannot back) is left to grow into as the bytes
+ * come, so a wrong header cannot fail the request by itself.
+ */
+function initialBuffer(expectedLength: number | undefined): Buffer {
+  if (expectedLength === undefined || expectedLength === 0) return EMPTY
+  try {
+    // Slow (unpooled): the stored body gets an ArrayBuffer of its own, not a slice of Node's shared pool.
+    return Buffer.allocUnsafeSlow(expectedLength)
+  } catch {
+    return EMPTY
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
