@@ -41,13 +41,19 @@ export function requestForCassette(live: Request, options: NormalizedCassetteOpt
 
 /**
  * The real response as it will be stored; `null` when a hook says to skip
- * recording it. `real` must be the cassette's own copy: the hooks may change it.
+ * recording it. `real` must be the cassette's own object (its body may be the
+ * bytes the client reads, which the hooks get a copy of).
  */
 export function responseForCassette(real: Response, live: Request, options: NormalizedCassetteOptions): Response | null {
   let response: Response | null = options.decodeCompressedResponse ? decodeCompressedResponse(real) : real
   const headers = options.responseHeaderFilters.apply(response.headers, live)
   if (headers !== response.headers) response = new Response({ ...timingOf(response), status: response.status, headers, body: response.body })
   if (!options.sensitiveData.empty) response = SensitiveDataFilter.response(response, options.sensitiveData.hiding(live))
+  // The body recorded is the very buffer the client reads its chunks from (body-capture.ts): a hook, which may
+  // write into it, gets its own copy. Only then is the body copied, since only a hook can change it in place.
+  if (options.beforeRecordResponse.length > 0 && response.body.buffer === real.body.buffer) {
+    response = new Response({ ...timingOf(response), status: response.status, headers: response.headers, body: Buffer.from(response.body) })
+  }
   for (const hook of options.beforeRecordResponse) {
     if (response === null) break
     const next = hook(response, live)
