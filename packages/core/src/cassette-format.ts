@@ -1,4 +1,5 @@
 import { utf8OrNull } from './body.js'
+import { VcrError } from './errors.js'
 import { HttpHeaders } from './headers.js'
 import type { Interaction } from './interaction.js'
 import { Request } from './request.js'
@@ -8,8 +9,16 @@ import type { CassetteData } from './serializers/serializer.js'
 /** The vcrpy cassette format version vcrjs reads and writes. */
 export const CASSETTE_FORMAT_VERSION = 1
 
-/** Why a cassette's data cannot be read; the loader adds the file name. */
-export class CassetteFormatProblem extends Error {}
+/**
+ * Why a cassette's data cannot be read. Loading wraps it in `CassetteLoadError`,
+ * which adds the file name; a caller of `interactionsFromData` meets it as is.
+ */
+export class CassetteFormatProblem extends VcrError {
+  constructor(problem: string) {
+    super('VCR_CASSETTE_FORMAT', problem)
+    this.name = 'CassetteFormatProblem'
+  }
+}
 
 /**
  * Reads deserialized cassette data, telling vcrpy's format (`interactions`,
