@@ -2,6 +2,8 @@ import { measureLoad } from './load.js'
 import { measureMatching } from './matching.js'
 import { measureRecord } from './record.js'
 import { measureReplay } from './replay.js'
+import { measureRunnerCost } from './runner-cost.js'
+import { writeRunnerFixtures } from './runner-fixtures.js'
 import { measureSave } from './save.js'
 import { isStreamingTask, runStreamingTask } from './streaming-task.js'
 import type { Task } from './task.js'
@@ -20,6 +22,10 @@ async function run(task: Task): Promise<unknown> {
       return measureRecord(task.requests, task.rounds)
     case 'save':
       return measureSave(task.subject, task.dir, task.size, task.origin, task.repeats)
+    case 'runner-fixtures':
+      return writeRunnerFixtures(task.dir, task.size)
+    case 'runner-cost':
+      return measureRunnerCost(task.subject, task.dir, task.size, task.origin)
   }
 }
 

@@ -116,21 +116,23 @@ async function writeSnapshots(path: string, size: number, origin: string, fetchO
   await agent.close()
 }
 
-/** The definitions `nock.back` reads from a fixture, as nock's recorder writes them. */
 function nockDefinitions(size: number, origin: string): unknown[] {
-  return Array.from({ length: size }, (_, index) => {
-    const interaction = benchInteraction(index)
-    return {
-      scope: origin,
-      method: 'GET',
-      path: interaction.path,
-      body: '',
-      status: interaction.status,
-      response: JSON.parse(interaction.body) as unknown,
-      rawHeaders: Object.entries(interaction.responseHeaders).flat(),
-      responseIsBinary: false,
-    }
-  })
+  return Array.from({ length: size }, (_, index) => nockDefinition(index, origin))
+}
+
+/** The definition of one bench interaction that `nock.back` reads from a fixture, as nock's recorder writes it. */
+export function nockDefinition(index: number, origin: string): unknown {
+  const interaction = benchInteraction(index)
+  return {
+    scope: origin,
+    method: 'GET',
+    path: interaction.path,
+    body: '',
+    status: interaction.status,
+    response: JSON.parse(interaction.body) as unknown,
+    rawHeaders: Object.entries(interaction.responseHeaders).flat(),
+    responseIsBinary: false,
+  }
 }
 
 /** Polly writes its HAR itself, so it records the interactions from the generator's server. */

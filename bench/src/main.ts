@@ -10,6 +10,7 @@ import type { RecordResult } from './record.js'
 import type { ReplayResult } from './replay.js'
 import { REPLAY_SUBJECTS, type ReplaySubjectName } from './replay-subjects.js'
 import { type BenchResults, checkTargets, type MatchingRun, renderReport } from './report.js'
+import { measureRunners } from './runners.js'
 import { SAVE_SUBJECTS, type SaveResult } from './save.js'
 import { measureStreaming } from './streaming.js'
 import { isStreamingTask, streamingTaskLabel } from './streaming-task.js'
@@ -23,11 +24,14 @@ import type { Task } from './task.js'
  * `--only=matching` measures only the matching rows and writes them into the
  * last full run's results.json and RESULTS.md, the other rows kept as they were;
  * `--only=streaming` the same with the streaming rows (with `--quick`, fewer
- * requests and a 10 MB body instead of 100 MB, printed and not written).
+ * requests and a 10 MB body instead of 100 MB, printed and not written);
+ * `--only=runners` the same with the runner-integration rows (with `--quick`,
+ * fewer tests and runs, printed and not written).
  */
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
-if (only !== undefined && only !== 'matching' && only !== 'streaming') throw new Error(`Unknown --only=${only}; the filters are --only=matching and --only=streaming`)
+const ONLY = ['matching', 'streaming', 'runners']
+if (only !== undefined && !ONLY.includes(only)) throw new Error(`Unknown --only=${only}; the filters are ${ONLY.map((name) => `--only=${name}`).join(', ')}`)
 const SIZES = quick ? [10, 1_000] : [10, 1_000, 10_000, 50_000]
 const SAVE_SIZE = quick ? 1_000 : 10_000
 /** The cassette the peers that scan their interceptors (nock) or record slowly (Polly) are compared on. */
@@ -78,6 +82,24 @@ async function onlyStreaming(): Promise<void> {
   await writeResults(report)
 }
 
+async function onlyRunners(): Promise<void> {
+  const resultsPath = join(benchDir, 'results.json')
+  const previous = JSON.parse(await readFile(resultsPath, 'utf8').catch(() => 'null')) as (BenchResults & { targets?: unknown }) | null
+  if (!previous) throw new Error(`--only=runners adds its rows to the last full run's ${resultsPath}, which is missing: run pnpm bench first`)
+  const dir = await mkdtemp(join(tmpdir(), 'vcrjs-bench-'))
+  try {
+    const { targets: _, ...kept } = previous
+    const results: BenchResults = { ...kept, runners: await measureRunners(dir, runChild, progress, quick) }
+    const report = renderReport(results)
+    process.stdout.write(`\n${report}`)
+    if (quick) return
+    await writeFile(resultsPath, `${JSON.stringify({ ...results, targets: checkTargets(results) }, null, 2)}\n`)
+    await writeResults(report)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now()
   const loadAtStart = loadavg()[0]!
@@ -102,6 +124,8 @@ async function main(): Promise<void> {
 
     const matching = await measureMatchingRows(dir, origin)
 
+    const runners = await measureRunners(dir, runChild, progress, quick)
+
     const record = await runChild<RecordResult>({ kind: 'record', requests: RECORD_REQUESTS, rounds: 3 })
 
     const save: SaveResult[] = []
@@ -124,6 +148,7 @@ async function main(): Promise<void> {
       load,
       replay,
       matching,
+      runners,
       record,
       save,
       streaming,
@@ -150,7 +175,7 @@ async function writeResults(report: string): Promise<void> {
 
 /** Runs one task in a fresh Node process with `--expose-gc`, under the same tsx loader as this one. */
 function runChild<T>(task: Task): Promise<T> {
-  const label = isStreamingTask(task) ? streamingTaskLabel(task) : task.kind === 'record' || task.kind === 'matching' ? task.kind : `${task.kind} ${task.subject} ${task.size}`
+  const label = isStreamingTask(task) ? streamingTaskLabel(task) : 'subject' in task ? `${task.kind} ${task.subject} ${task.size}` : task.kind
   progress(label)
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', '--disable-warning=ExperimentalWarning', childScript, JSON.stringify(task)], {
@@ -172,4 +197,4 @@ function progress(message: string): void {
   process.stderr.write(`bench: ${message}\n`)
 }
 
-await (only === 'matching' ? onlyMatching() : only === 'streaming' ? onlyStreaming() : main())
+await (only === 'matching' ? onlyMatching() : only === 'streaming' ? onlyStreaming() : only === 'runners' ? onlyRunners() : main())

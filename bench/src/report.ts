@@ -3,6 +3,8 @@ import { MATCHING_LABELS, MATCHING_PASSES, MATCHING_SIZES, type MatchingResult }
 import type { RecordResult } from './record.js'
 import { MEASURED_PASSES, type ReplayResult, REPLAY_REQUESTS } from './replay.js'
 import { type ReplaySubjectName, SUBJECT_LABELS } from './replay-subjects.js'
+import { renderRunners, runnerTargets } from './runner-report.js'
+import type { RunnersRun } from './runners.js'
 import type { SaveResult, SaveSubjectName } from './save.js'
 import type { StreamingRun } from './streaming.js'
 import { renderStreaming, streamingTargets } from './streaming-report.js'
@@ -26,6 +28,8 @@ export interface BenchResults {
   replay: ReplayResult[]
   /** Absent from runs made before the matching rows existed. */
   matching?: MatchingRun | undefined
+  /** Absent from runs made before the runner-integration rows existed; `--only=runners` measures them alone. */
+  runners?: RunnersRun | undefined
   record: RecordResult
   save: SaveResult[]
   /** Absent from runs made before the streaming rows existed. */
@@ -86,6 +90,7 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     })
   }
   checks.push(...matchingTargets(results.matching))
+  checks.push(...runnerTargets(results.runners))
   const load = (subject: LoadSubjectName) => results.load.find((r) => r.subject === subject && r.size === TARGET_SIZE)
   const yaml = load('vcrjs-yaml')
   const json = load('vcrjs-json')
@@ -222,6 +227,8 @@ export function renderReport(results: BenchResults): string {
         `Measured ${matching.date}, one-minute load average ${matching.loadAverage.start.toFixed(2)} to ${matching.loadAverage.end.toFixed(2)}.`,
     )
   }
+
+  if (results.runners) lines.push(...renderRunners(results.runners, table))
 
   lines.push('', '## Load + index (time until the cassette can answer its first request; best of the warm loads after a first, cold one)', '')
   lines.push(

@@ -1,5 +1,6 @@
 import type { LoadSubjectName } from './load.js'
 import type { ReplaySubjectName } from './replay-subjects.js'
+import type { RunnerCostSubjectName } from './runner-cost.js'
 import type { SaveSubjectName } from './save.js'
 import type { StreamingTask } from './streaming-task.js'
 
@@ -11,3 +12,5 @@ export type Task =
   | { kind: 'record'; requests: number; rounds: number }
   | { kind: 'save'; subject: SaveSubjectName; dir: string; size: number; origin: string; repeats: number }
   | StreamingTask
+  | { kind: 'runner-fixtures'; dir: string; size: number }
+  | { kind: 'runner-cost'; subject: RunnerCostSubjectName; dir: string; size: number; origin: string }
