@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -118,29 +118,33 @@ export async function measureRunnerSuite(files: number, testsPerFile: number, ru
   }
 }
 
-/** The project: shared test files, one config and one setup file per variant. */
+/**
+ * The project: shared test files, one config and one setup file per
+ * variant. In JavaScript, so the repo's type check (which includes bench/)
+ * never sees it; the runner transforms either alike.
+ */
 async function writeSuite(dir: string, origin: string, files: number, testsPerFile: number): Promise<void> {
   await mkdir(join(dir, 'tests'), { recursive: true })
   // The bench's interaction generator, so the MockAgent replies are the very bodies the cassettes hold.
-  await copyFile(fileURLToPath(new URL('interactions.ts', import.meta.url)), join(dir, 'interactions.ts'))
+  const interactions = JSON.stringify(fileURLToPath(new URL('interactions.ts', import.meta.url)))
   const write = (name: string, lines: string[]) => writeFile(join(dir, name), `${lines.join('\n')}\n`)
   await write('package.json', ['{ "name": "vcrjs-bench-runner-suite", "private": true, "type": "module" }'])
-  await write('api.ts', [
-    "import { interactionPath, REQUEST_HEADERS } from './interactions.ts'",
+  await write('api.js', [
+    `import { interactionPath, REQUEST_HEADERS } from ${interactions}`,
     '',
     `export const ORIGIN = ${JSON.stringify(origin)}`,
     '',
-    'export async function getItem(index: number): Promise<{ id: number; name: string }> {',
+    'export async function getItem(index) {',
     '  const response = await fetch(`${ORIGIN}${interactionPath(index)}`, { headers: REQUEST_HEADERS })',
     '  if (response.status !== 200) throw new Error(`GET item ${index}: status ${response.status}`)',
-    '  return response.json() as Promise<{ id: number; name: string }>',
+    '  return response.json()',
     '}',
   ])
-  await write('vcr.setup.ts', ["import { setupVcr } from '@vcrjs/vitest'", '', 'setupVcr()'])
-  await write('mock.setup.ts', [
+  await write('vcr.setup.js', ["import { setupVcr } from '@vcrjs/vitest'", '', 'setupVcr()'])
+  await write('mock.setup.js', [
     "import { MockAgent, setGlobalDispatcher } from 'undici'",
-    "import { ORIGIN } from './api.ts'",
-    "import { benchInteraction } from './interactions.ts'",
+    "import { ORIGIN } from './api.js'",
+    `import { benchInteraction } from ${interactions}`,
     '',
     'const agent = new MockAgent()',
     'agent.disableNetConnect()',
@@ -160,8 +164,8 @@ async function writeSuite(dir: string, origin: string, files: number, testsPerFi
       '',
       'export default defineConfig({',
       '  test: {',
-      "    include: ['tests/**/*.test.ts'],",
-      `    setupFiles: ['./${variant === 'vcrjs' ? 'vcr' : 'mock'}.setup.ts'],`,
+      "    include: ['tests/**/*.test.js'],",
+      `    setupFiles: ['./${variant === 'vcrjs' ? 'vcr' : 'mock'}.setup.js'],`,
       // bench/node_modules/@vcrjs/* link to the workspace's packages, which are in no node_modules once the
       // link is followed: external, as an installed package is, Node loads them instead of vite transforming them.
       '    server: { deps: { external: [/\\/packages\\/[^/]+\\/dist\\//] } },',
@@ -170,7 +174,7 @@ async function writeSuite(dir: string, origin: string, files: number, testsPerFi
     ])
   }
   for (let file = 0; file < files; file++) {
-    const lines = ["import { describe, expect, test } from 'vitest'", "import { getItem } from '../api.ts'", '', `describe('items ${file}', () => {`]
+    const lines = ["import { describe, expect, test } from 'vitest'", "import { getItem } from '../api.js'", '', `describe('items ${file}', () => {`]
     for (let at = 0; at < testsPerFile; at++) {
       const index = (file * testsPerFile + at) * 3
       lines.push(
@@ -181,7 +185,7 @@ async function writeSuite(dir: string, origin: string, files: number, testsPerFi
       )
     }
     lines.push('})')
-    await write(join('tests', `items-${String(file).padStart(2, '0')}.test.ts`), lines)
+    await write(join('tests', `items-${String(file).padStart(2, '0')}.test.js`), lines)
   }
 }
 
