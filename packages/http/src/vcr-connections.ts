@@ -1,46 +1,43 @@
 import { AsyncResource } from 'node:async_hooks'
-import { type Agent, type ClientRequest, createServer, type IncomingMessage, type RequestOptions, type Server, type ServerResponse } from 'node:http'
+import type { Agent, ClientRequest, RequestOptions } from 'node:http'
 import type { Duplex } from 'node:stream'
-import {
-  type AdapterOptions,
-  type Cassette,
-  handleRequest,
-  HttpHeaders,
-  readRequestBody,
-  redactUrl,
-  type StreamedResponse,
-  UnsupportedRequestError,
-} from '@vcrjs/core/adapter'
+import { type AdapterOptions, type Cassette, handleRequest, HttpHeaders, redactUrl, type StreamedResponse, UnsupportedRequestError } from '@vcrjs/core/adapter'
 import { MemorySocket } from './memory-socket.js'
 import type { Protocol } from './options.js'
+import { RequestReader } from './request-reader.js'
 import { requestUrl } from './request-url.js'
-import { connectOptionsOf, sendReal } from './send-real.js'
+import { connectOptionsOf, sendReal, type WrittenRequest } from './send-real.js'
 import { writeResponse } from './write-response.js'
 
 /** One in-memory connection the agent gave a client, and how to reach the real server behind it. */
 interface Connection {
   readonly client: MemorySocket
+  /** The end that answers the client. */
+  readonly server: MemorySocket
   readonly connectOptions: RequestOptions
+  readonly reader: RequestReader
   /** The async context of the request now on the connection, so it finds the cassette of its own `useCassette`. */
   scope: AsyncResource | undefined
 }
 
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
+
 /**
  * The heart of the vcrjs agent. Each connection it creates is an in-memory
- * socket pair: the client's end goes to http.Agent, the other end to an
- * http.Server that never listens, so Node's own parser reads every request
- * the client writes (content-length or chunked bodies, keep-alive, Expect:
- * 100-continue) and Node's own writer answers it. Each request, once read to
- * the end, goes to the core, which replays it or has it sent for real;
- * whatever the core answers is written back as HTTP/1.1. No socket to the
- * server is opened unless the core asks for the real request.
+ * socket pair: the client's end goes to http.Agent, and vcrjs answers on the
+ * other. Node's client writes each request as HTTP/1.1 (framing its body,
+ * keep-alive, Expect: 100-continue) and parses each answer with its own
+ * parser, as from a server; vcrjs reads the request's framing
+ * (request-reader.ts) and writes the answer's (write-response.ts). Each
+ * request, once read to the end, goes to the core, which replays it or has it
+ * sent for real. No socket to the server is opened unless the core asks for
+ * the real request.
  */
 export class VcrConnections {
   readonly #protocol: Protocol
   readonly #cassette: Cassette | undefined
   readonly #adapterOptions: AdapterOptions
   readonly #realAgent: Agent
-  readonly #server: Server
   readonly #connections = new WeakMap<Duplex, Connection>()
 
   constructor(protocol: Protocol, cassette: Cassette | undefined, adapterOptions: AdapterOptions, realAgent: Agent) {
@@ -48,22 +45,6 @@ export class VcrConnections {
     this.#cassette = cassette
     this.#adapterOptions = adapterOptions
     this.#realAgent = realAgent
-    // The client's agent decides when a connection closes, as it would with a
-    // live server; a Host header is not required of clients that leave it out;
-    // headers far larger than Node's 16 KiB default are the real server's to refuse.
-    this.#server = createServer({ requireHostHeader: false, keepAliveTimeout: 0, maxHeaderSize: 1024 * 1024 })
-    this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res))
-    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex) => this.#refuse(socket, req, 'a protocol upgrade (such as a WebSocket)'))
-    this.#server.on('connect', (req: IncomingMessage, socket: Duplex) => this.#refuse(socket, req, 'a CONNECT tunnel'))
-    this.#server.on('clientError', (error: Error & { code?: string }, socket: Duplex) =>
-      this.#fail(
-        socket,
-        new UnsupportedRequestError(
-          `vcrjs could not read the HTTP/1.1 request the client wrote (${error.code ?? error.message}); only HTTP/1.1 requests can be recorded and replayed.`,
-          { cause: error },
-        ),
-      ),
-    )
   }
 
   /** A new connection for http.Agent's `createConnection`. */
@@ -73,11 +54,28 @@ export class VcrConnections {
       port: options.port === undefined || options.port === null ? undefined : Number(options.port),
       encrypted: this.#protocol === 'https',
     })
-    const connection: Connection = { client, connectOptions: connectOptionsOf(options), scope: undefined }
-    // Both ends map to it: the server end when a request arrives, the client end when a request gets the socket.
-    this.#connections.set(server, connection)
+    const connection: Connection = {
+      client,
+      server,
+      connectOptions: connectOptionsOf(options),
+      scope: undefined,
+      reader: new RequestReader({
+        request: (written, closeAfter) => this.#onRequest(connection, written, closeAfter),
+        continue: () => server.write(CONTINUE),
+        refuse: (what, written) => this.#refuse(connection, what, written),
+        malformed: (reason) =>
+          this.#fail(
+            connection,
+            new UnsupportedRequestError(
+              `vcrjs could not read the HTTP/1.1 request the client wrote (${reason}); only HTTP/1.1 requests can be recorded and replayed.`,
+            ),
+          ),
+      }),
+    }
+    server.on('data', (chunk: Buffer) => connection.reader.push(chunk))
+    // The client's end reports what happens to the connection; this end only answers.
+    server.on('error', () => {})
     this.#connections.set(client, connection)
-    this.#server.emit('connection', server)
     // As net.createConnection does with an agent-wide `timeout`.
     if (options.timeout) client.setTimeout(options.timeout)
     return client
@@ -86,8 +84,8 @@ export class VcrConnections {
   /**
    * Called for each request the agent is given, in the caller's async
    * context. A kept-alive connection is reused across requests (and tests),
-   * but Node parses its requests in the context the connection was opened
-   * in; the request carries its own context to the socket it gets instead.
+   * and a request's bytes reach vcrjs in whatever context Node's client writes
+   * them from; the request carries its own context to the socket it gets instead.
    */
   track(req: ClientRequest): void {
     const scope = new AsyncResource('VcrjsHttpRequest')
@@ -97,65 +95,66 @@ export class VcrConnections {
     })
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const connection = this.#connections.get(req.socket)
-    if (!connection) return void res.destroy()
-    const run = () => void this.#answer(connection, req, res)
+  #onRequest(connection: Connection, written: WrittenRequest, closeAfter: boolean): void {
+    const run = () => void this.#answer(connection, written, closeAfter)
     if (connection.scope) connection.scope.runInAsyncScope(run)
     else run()
   }
 
-  async #answer(connection: Connection, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const controller = new AbortController()
+  async #answer(connection: Connection, written: WrittenRequest, closeAfter: boolean): Promise<void> {
+    const { server } = connection
+    let controller: AbortController | undefined
     let streamed: StreamedResponse | undefined
     // A client that aborts or times out destroys its socket: stop the real request too, once the core
     // knows the client left (so it keeps what the client received, cut short, rather than a failed body).
-    res.once('close', () => {
-      if (res.writableFinished) return
+    const onClose = () => {
       void streamed?.body[Symbol.asyncIterator]().return?.()
-      controller.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
-    })
+      controller?.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
+    }
+    server.once('close', onClose)
     let headSent = false
     try {
-      const body = await readRequestBody(req)
-      const written = { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders, body: body ?? Buffer.alloc(0) }
       const { response } = await handleRequest({
         cassette: this.#cassette,
         request: {
           method: written.method,
           url: requestUrl(this.#protocol, connection.connectOptions, written.target),
-          headers: HttpHeaders.fromRaw(req.rawHeaders),
-          body,
+          headers: HttpHeaders.fromRaw(written.rawHeaders),
+          body: written.body.length === 0 ? null : written.body,
         },
-        sendReal: () => sendReal(this.#protocol, connection.connectOptions, this.#realAgent, written, controller.signal),
+        sendReal: () => {
+          controller = new AbortController()
+          return sendReal(this.#protocol, connection.connectOptions, this.#realAgent, written, controller.signal)
+        },
         allowHttpWithoutCassette: this.#adapterOptions.allowHttpWithoutCassette,
       })
       streamed = response
-      if (res.destroyed) return
+      if (server.destroyed) return
       headSent = true
-      await writeResponse(res, response)
+      const closes = await writeResponse(server, written.method, response)
+      server.off('close', onClose)
+      if (closes || closeAfter) server.end()
+      else connection.reader.next()
     } catch (error) {
+      server.off('close', onClose)
       // After the head, the live failure is a connection closed mid-body, which the client reports as its own.
-      if (headSent) req.socket.destroy()
-      else this.#fail(req.socket, error)
+      if (headSent) server.destroy()
+      else this.#fail(connection, error)
     }
   }
 
-  #refuse(socket: Duplex, req: IncomingMessage, what: string): void {
-    const connection = this.#connections.get(socket)
-    const url = connection ? redactUrl(requestUrl(this.#protocol, connection.connectOptions, req.url ?? '/')) : (req.url ?? '/')
+  #refuse(connection: Connection, what: string, written: Pick<WrittenRequest, 'method' | 'target'>): void {
+    const url = redactUrl(requestUrl(this.#protocol, connection.connectOptions, written.target))
     this.#fail(
-      socket,
+      connection,
       new UnsupportedRequestError(
-        `vcrjs cannot record or replay ${what}: ${req.method ?? ''} ${url}. Send it through an agent other than vcrAgent, or leave it out of the cassette's test.`,
+        `vcrjs cannot record or replay ${what}: ${written.method} ${url}. Send it through an agent other than vcrAgent, or leave it out of the cassette's test.`,
       ),
     )
   }
 
   /** Ends the connection with `error` as the client request's 'error' event. */
-  #fail(serverSide: Duplex, error: unknown): void {
-    const connection = this.#connections.get(serverSide)
-    if (connection) connection.client.destroy(error as Error)
-    else serverSide.destroy()
+  #fail(connection: Connection, error: unknown): void {
+    connection.client.destroy(error as Error)
   }
 }

@@ -1,37 +1,126 @@
-import { once } from 'node:events'
-import type { ServerResponse } from 'node:http'
+import { validateHeaderName, validateHeaderValue } from 'node:http'
 import type { StreamedResponse } from '@vcrjs/core/adapter'
 
-/**
- * Writes the core's response to the client as HTTP/1.1, with exactly its
- * headers: Node's ServerResponse adds Date, Connection, Content-Length or
- * Transfer-Encoding when they are missing, and removing them first is its
- * public way to say "send only mine". It still frames the body from the
- * headers given: chunked when they say chunked, as is with a
- * Content-Length, and until the connection closes when they say neither, as
- * a live server without either would. It sends no body for HEAD, 204 and 304.
- *
- * Each chunk is written as the core hands it over, so the client reads it as
- * the real server sent it. Rejects with the body's error (the real
- * connection was cut), after writing what came before it.
- */
-export async function writeResponse(res: ServerResponse, response: StreamedResponse): Promise<void> {
-  res.sendDate = false
-  for (const name of ['connection', 'content-length', 'transfer-encoding', 'date']) res.removeHeader(name)
-  res.writeHead(response.status.code, response.status.message, response.headers.toRaw())
-  // Node holds a head back until the first body write; a body's head goes now, as from a server that
-  // flushes (an SSE stream's first event may be far off). A bodiless one goes with its end, as before:
-  // its client is done at the head, before the core has stored the interaction.
-  if (mayHaveBody(res.req.method, response.status.code) && response.headers.get('content-length')?.trim() !== '0') res.flushHeaders()
-  for await (const chunk of response.body) {
-    // The client went away: leaving the loop cancels the real response.
-    if (res.destroyed) return
-    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')])
-  }
-  if (!res.destroyed) res.end()
+/** Where the response's bytes go: the answering end of the in-memory connection. */
+export interface ResponseSink {
+  readonly destroyed: boolean
+  write(bytes: Buffer): unknown
 }
 
-/** RFC 9110: these responses carry no body, whatever their headers say. */
-function mayHaveBody(method: string | undefined, status: number): boolean {
-  return method !== 'HEAD' && status >= 200 && status !== 204 && status !== 205 && status !== 304
+/** How the client finds the end of the body, from the response's own headers, as a live client does. */
+type Framing = 'none' | 'length' | 'chunked' | 'close'
+
+const LAST_CHUNK = Buffer.from('0\r\n\r\n')
+const CRLF = Buffer.from('\r\n')
+/** Stands for "not settled yet" in `settledNow`. */
+const NOT_YET = Symbol('not yet')
+const NOT_YET_PROMISE = Promise.resolve(NOT_YET)
+
+/**
+ * Writes the core's response to the client as HTTP/1.1 with exactly its
+ * status and headers, nothing added (no Date, no Connection), and frames the
+ * body as those headers say: chunked when they say chunked, as is with a
+ * Content-Length, and until the connection closes when they say neither, as
+ * a live server without either would. No body for HEAD, 1xx, 204 and 304.
+ *
+ * Whatever is ready is sent as one write, so a replayed response reaches the
+ * client's parser in one piece; a body still to come (recording, a streamed
+ * replay) gets the head at once, as from a server that flushes (an SSE
+ * stream's first event may be far off), and each chunk as it arrives. A
+ * bodiless response goes when the core is done with it: its client is done
+ * at the head, and by then the interaction is stored.
+ *
+ * Resolves to whether the connection must close after it (a body that ends
+ * with the connection, `Connection: close`, a client gone); rejects with the body's error (the real connection
+ * was cut), after writing what came before it.
+ */
+export async function writeResponse(sink: ResponseSink, method: string, response: StreamedResponse): Promise<boolean> {
+  const framing = framingOf(method, response)
+  const head = headOf(response)
+  const body = response.body[Symbol.asyncIterator]()
+  if (framing === 'none' || (framing === 'length' && response.headers.get('content-length')?.trim() === '0')) {
+    // Read to the end so the core stores the interaction before the client gets its answer.
+    for (let next = await body.next(); !next.done; next = await body.next()) {
+      if (sink.destroyed) return stop(body)
+    }
+    if (!sink.destroyed) sink.write(head)
+    return closes(response)
+  }
+  let out: Buffer[] = [head]
+  for (;;) {
+    const pending = body.next()
+    let next: IteratorResult<Uint8Array> | typeof NOT_YET
+    try {
+      next = await settledNow(pending)
+      if (next === NOT_YET) {
+        flush(sink, out)
+        out = []
+        next = await pending
+      }
+    } catch (error) {
+      // What came before the failure goes first, as from a server whose connection was cut mid-body.
+      flush(sink, out)
+      throw error
+    }
+    if (sink.destroyed) return stop(body)
+    if (next.done) break
+    if (next.value.length === 0) continue
+    const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength)
+    if (framing === 'chunked') out.push(Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'), chunk, CRLF)
+    else out.push(chunk)
+  }
+  if (framing === 'chunked') out.push(LAST_CHUNK)
+  flush(sink, out)
+  return framing === 'close' || closes(response)
+}
+
+/** Sends what is ready as one write, so the client's parser reads it in one go. */
+function flush(sink: ResponseSink, out: Buffer[]): void {
+  if (out.length > 0 && !sink.destroyed) sink.write(out.length === 1 ? out[0]! : Buffer.concat(out))
+}
+
+/** The client went away: leaving the body cancels the real response. */
+function stop(body: AsyncIterator<Uint8Array>): boolean {
+  void body.return?.()
+  return true
+}
+
+/** A response that says `Connection: close` ends its connection, as from a live server. */
+function closes({ headers }: StreamedResponse): boolean {
+  for (const [name, value] of headers) if (name.toLowerCase() === 'connection' && /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i.test(value)) return true
+  return false
+}
+
+/**
+ * The promise's result if it is already settled, else `NOT_YET`: a replayed
+ * body's chunks are, and then the head and body go out together.
+ * `Promise.race` settles with the first reaction to run, and an already
+ * settled promise's reaction is queued before that of `NOT_YET_PROMISE`.
+ */
+function settledNow<T>(promise: Promise<T>): Promise<T | typeof NOT_YET> {
+  return Promise.race([promise, NOT_YET_PROMISE])
+}
+
+function framingOf(method: string, { status, headers }: StreamedResponse): Framing {
+  if (method === 'HEAD' || status.code < 200 || status.code === 204 || status.code === 304) return 'none'
+  let length = false
+  let chunked = false
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase()
+    if (key === 'transfer-encoding') chunked = /(?:^|,)[ \t]*chunked[ \t]*$/i.test(value)
+    else if (key === 'content-length') length = true
+  }
+  return chunked ? 'chunked' : length ? 'length' : 'close'
+}
+
+/** The status line and headers, checked as Node's ServerResponse checks them, so a cassette cannot split the response. */
+function headOf({ status, headers }: StreamedResponse): Buffer {
+  validateHeaderValue('status message', status.message)
+  let head = `HTTP/1.1 ${status.code} ${status.message}\r\n`
+  for (const [name, value] of headers) {
+    validateHeaderName(name)
+    validateHeaderValue(name, value)
+    head += `${name}: ${value}\r\n`
+  }
+  return Buffer.from(`${head}\r\n`, 'latin1')
 }
