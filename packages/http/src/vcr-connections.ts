@@ -18,6 +18,8 @@ interface Connection {
   readonly reader: RequestReader
   /** The async context of the request now on the connection, so it finds the cassette of its own `useCassette`. */
   scope: AsyncResource | undefined
+  /** The request being answered: what to stop if the client leaves first. */
+  answering: { controller?: AbortController; response?: StreamedResponse } | undefined
 }
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
@@ -59,6 +61,7 @@ export class VcrConnections {
       server,
       connectOptions: connectOptionsOf(options),
       scope: undefined,
+      answering: undefined,
       reader: new RequestReader({
         request: (written, closeAfter) => this.#onRequest(connection, written, closeAfter),
         continue: () => server.write(CONTINUE),
@@ -73,6 +76,7 @@ export class VcrConnections {
       }),
     }
     server.on('data', (chunk: Buffer) => connection.reader.push(chunk))
+    server.once('close', () => this.#left(connection))
     // The client's end reports what happens to the connection; this end only answers.
     server.on('error', () => {})
     this.#connections.set(client, connection)
@@ -88,6 +92,8 @@ export class VcrConnections {
    * them from; the request carries its own context to the socket it gets instead.
    */
   track(req: ClientRequest): void {
+    // An agent with a cassette of its own looks for none in the context.
+    if (this.#cassette) return
     const scope = new AsyncResource('VcrjsHttpRequest')
     req.once('socket', (socket: Duplex) => {
       const connection = this.#connections.get(socket)
@@ -96,22 +102,14 @@ export class VcrConnections {
   }
 
   #onRequest(connection: Connection, written: WrittenRequest, closeAfter: boolean): void {
-    const run = () => void this.#answer(connection, written, closeAfter)
-    if (connection.scope) connection.scope.runInAsyncScope(run)
-    else run()
+    if (connection.scope) void connection.scope.runInAsyncScope(this.#answer, this, connection, written, closeAfter)
+    else void this.#answer(connection, written, closeAfter)
   }
 
   async #answer(connection: Connection, written: WrittenRequest, closeAfter: boolean): Promise<void> {
     const { server } = connection
-    let controller: AbortController | undefined
-    let streamed: StreamedResponse | undefined
-    // A client that aborts or times out destroys its socket: stop the real request too, once the core
-    // knows the client left (so it keeps what the client received, cut short, rather than a failed body).
-    const onClose = () => {
-      void streamed?.body[Symbol.asyncIterator]().return?.()
-      controller?.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
-    }
-    server.once('close', onClose)
+    const answering: NonNullable<Connection['answering']> = {}
+    connection.answering = answering
     let headSent = false
     try {
       const { response } = await handleRequest({
@@ -123,24 +121,35 @@ export class VcrConnections {
           body: written.body.length === 0 ? null : written.body,
         },
         sendReal: () => {
-          controller = new AbortController()
-          return sendReal(this.#protocol, connection.connectOptions, this.#realAgent, written, controller.signal)
+          answering.controller = new AbortController()
+          return sendReal(this.#protocol, connection.connectOptions, this.#realAgent, written, answering.controller.signal)
         },
         allowHttpWithoutCassette: this.#adapterOptions.allowHttpWithoutCassette,
       })
-      streamed = response
+      answering.response = response
       if (server.destroyed) return
       headSent = true
       const closes = await writeResponse(server, written.method, response)
-      server.off('close', onClose)
+      connection.answering = undefined
       if (closes || closeAfter) server.end()
       else connection.reader.next()
     } catch (error) {
-      server.off('close', onClose)
+      connection.answering = undefined
       // After the head, the live failure is a connection closed mid-body, which the client reports as its own.
       if (headSent) server.destroy()
       else this.#fail(connection, error)
     }
+  }
+
+  /**
+   * A client that aborts or times out destroys its socket: stop the real request too, once the core
+   * knows the client left (so it keeps what the client received, cut short, rather than a failed body).
+   */
+  #left(connection: Connection): void {
+    const answering = connection.answering
+    if (!answering) return
+    void answering.response?.body[Symbol.asyncIterator]().return?.()
+    answering.controller?.abort(new DOMException('The client closed the connection before the response ended', 'AbortError'))
   }
 
   #refuse(connection: Connection, what: string, written: Pick<WrittenRequest, 'method' | 'target'>): void {
