@@ -15,10 +15,21 @@ function agentFor(...args: Parameters<typeof vcrAgent>): http.Agent {
   return agent
 }
 
-/** A GET, or with `parts` a POST whose body is written in parts without a Content-Length, so Node frames it chunked. */
-function exchange(url: string, agent: http.Agent, parts: string[] = []): Promise<RawResponse & { reusedSocket: boolean }> {
+/**
+ * A GET, or with `parts` a POST whose body is written in parts without a Content-Length, so Node frames it chunked
+ * (with `trailers`, sent after the last chunk), or with `contentLength` a POST so framed and written in the same parts.
+ */
+function exchange(
+  url: string,
+  agent: http.Agent,
+  parts: string[] = [],
+  framing: { trailers?: Record<string, string>; contentLength?: boolean } = {},
+): Promise<RawResponse & { reusedSocket: boolean }> {
   return new Promise((resolve, reject) => {
-    const options = parts.length ? { method: 'POST', agent, headers: { 'content-type': 'text/plain' } } : { agent }
+    const headers: Record<string, string> = { 'content-type': 'text/plain' }
+    if (framing.contentLength) headers['content-length'] = String(Buffer.byteLength(parts.join('')))
+    if (framing.trailers) headers.trailer = Object.keys(framing.trailers).join(', ')
+    const options = parts.length ? { method: 'POST', agent, headers } : { agent }
     const req = http.request(url, options, (message) => {
       const chunks: Buffer[] = []
       message.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -26,7 +37,10 @@ function exchange(url: string, agent: http.Agent, parts: string[] = []): Promise
     })
     req.on('error', reject)
     const writeNext = (i: number) => {
-      if (i === parts.length) return void req.end()
+      if (i === parts.length) {
+        if (framing.trailers) req.addTrailers(framing.trailers)
+        return void req.end()
+      }
       req.write(parts[i])
       setTimeout(() => writeNext(i + 1), 5)
     }
@@ -55,6 +69,28 @@ describe('vcrAgent: what travels on the connection', () => {
     )
     expect(server.hits).toBe(1)
     expect(replayed.body.toString()).toBe(live.body.toString())
+  })
+
+  it('a chunked request body with trailers, and one with a Content-Length written in parts, are each read whole and matched on replay', async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir, matchOn: ['method', 'uri', 'body'] })
+    const parts = ['first part, ', 'second part, ', 'last part']
+    const both = (agent: http.Agent) =>
+      Promise.all([
+        exchange(server.url('/wire?framing=trailers'), agent, parts, { trailers: { 'x-checksum': 'abc' } }),
+        exchange(server.url('/wire?framing=length'), agent, parts, { contentLength: true }),
+      ])
+    const live = await vcr.useCassette('framed-requests.yaml', (cassette) => both(agentFor(cassette, { protocol: 'http' })))
+    await server.close()
+    const [withTrailers, withLength] = live.map((response) => JSON.parse(response.body.toString()))
+    expect(headersOf(withTrailers.rawHeaders)['transfer-encoding']).toEqual(['chunked'])
+    expect(headersOf(withLength.rawHeaders)['content-length']).toEqual([String(parts.join('').length)])
+    expect([withTrailers.body, withLength.body]).toEqual([parts.join(''), parts.join('')])
+
+    const replayed = await vcr.useCassette('framed-requests.yaml', (cassette) => both(agentFor(cassette, { protocol: 'http' })), { recordMode: 'none' })
+    expect(server.hits).toBe(2)
+    expect(replayed.map((response) => response.body.toString())).toEqual(live.map((response) => response.body.toString()))
   })
 
   it('a chunked response is stored de-chunked and replayed chunked, headers as they came', async () => {

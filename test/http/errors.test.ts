@@ -77,6 +77,31 @@ describe('vcrAgent: errors reach the request as its error event', () => {
     expect(error.message).toContain(`protocol upgrade (such as a WebSocket): GET ${server.url('/socket')}`)
     expect(server.connections).toBe(0)
   })
+
+  it('a CONNECT tunnel is refused with UnsupportedRequestError before reaching the server', async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const { port } = new URL(server.url('/'))
+    const error = await vcr.useCassette('connect.yaml', (cassette) =>
+      errorOf(http.request({ host: '127.0.0.1', port, method: 'CONNECT', path: 'example.test:443', agent: httpAgent(cassette, { protocol: 'http' }) }).end()),
+    )
+    expect(error).toBeInstanceOf(UnsupportedRequestError)
+    expect(error.message).toContain('a CONNECT tunnel: CONNECT ')
+    expect(server.connections).toBe(0)
+  })
+
+  it('bytes that are not an HTTP/1.1 request, written on a connection of the agent, fail it with UnsupportedRequestError', async () => {
+    const server = await startWireServer()
+    const agent = httpAgent(undefined, { protocol: 'http' }) as http.Agent & { createConnection(options: http.RequestOptions): import('node:stream').Duplex }
+    const socket = agent.createConnection({ host: '127.0.0.1', port: Number(new URL(server.url('/')).port) })
+    const failed = new Promise<Error>((resolve) => socket.once('error', resolve))
+    socket.write('HELLO THERE\r\n\r\n')
+    const error = await failed
+    expect(error).toBeInstanceOf(UnsupportedRequestError)
+    expect(error.message).toContain('could not read the HTTP/1.1 request the client wrote (HPE_INVALID_REQUEST_LINE)')
+    expect(server.connections).toBe(0)
+  })
 })
 
 describe('vcrAgent: aborts and timeouts', () => {

@@ -3,7 +3,7 @@ import type { WrittenRequest } from './send-real.js'
 /** What the reader hands on for each request the client wrote. */
 export interface RequestReaderEvents {
   /** A whole request, head and body. The reader reads no further until `next()`. */
-  request(written: WrittenRequest, closeAfter: boolean): void
+  request(written: WrittenRequest): void
   /** The client sent `Expect: 100-continue` and waits for the go-ahead before its body. */
   continue(): void
   /** A request vcrjs cannot record or replay (an upgrade, CONNECT): what it is, for the error. */
@@ -15,15 +15,15 @@ export interface RequestReaderEvents {
 const CRLF = Buffer.from('\r\n')
 const HEAD_END = Buffer.from('\r\n\r\n')
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-const REQUEST_LINE = new RegExp(`^(${TOKEN}) ([^ ]+) HTTP/1\\.([01])$`)
+const REQUEST_LINE = new RegExp(`^(${TOKEN}) ([^ ]+) HTTP/1\\.[01]$`)
 const HEADER_LINE = new RegExp(`^(${TOKEN}):[ \\t]*(.*?)[ \\t]*$`)
 /** As Node's server: requests are the agent's own client's, and headers far larger than any server takes are the real server's to refuse. */
 const MAX_HEAD_BYTES = 1024 * 1024
 
 type State =
   | { at: 'head' }
-  | { at: 'length'; request: WrittenRequest; closeAfter: boolean; remaining: number; parts: Buffer[] }
-  | { at: 'chunked'; request: WrittenRequest; closeAfter: boolean; remaining: number; parts: Buffer[]; trailers: boolean }
+  | { at: 'length'; request: WrittenRequest; remaining: number; parts: Buffer[] }
+  | { at: 'chunked'; request: WrittenRequest; remaining: number; parts: Buffer[]; trailers: boolean }
   | { at: 'answering' }
   | { at: 'done' }
 
@@ -92,12 +92,12 @@ export class RequestReader {
     this.#pending = pending.subarray(end + HEAD_END.length)
     const requestLine = REQUEST_LINE.exec(lines[0]!)
     if (!requestLine) return this.#malformed('HPE_INVALID_REQUEST_LINE')
-    const [, method, target, minor] = requestLine as unknown as [string, string, string, string]
+    const [, method, target] = requestLine as unknown as [string, string, string]
     const rawHeaders: string[] = []
     let length: string | undefined
     let transferEncoding: string | undefined
-    let connection = ''
     let upgrade = false
+    let connectionUpgrade = false
     let expectsContinue = false
     for (let i = 1; i < lines.length; i++) {
       const header = HEADER_LINE.exec(lines[i]!)
@@ -113,7 +113,7 @@ export class RequestReader {
           transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`
           break
         case 'connection':
-          connection += `,${value.toLowerCase()}`
+          connectionUpgrade ||= /(?:^|,)[ \t]*upgrade[ \t]*(?:,|$)/i.test(value)
           break
         case 'upgrade':
           upgrade = true
@@ -124,25 +124,23 @@ export class RequestReader {
       }
     }
     const request: WrittenRequest = { method, target, rawHeaders, body: EMPTY }
-    const tokens = connection.split(',').map((token) => token.trim())
     // What llhttp calls an upgrade: an Upgrade header the Connection header names, or a CONNECT.
     if (method === 'CONNECT') return this.#refuse('a CONNECT tunnel', request)
-    if (upgrade && tokens.includes('upgrade')) return this.#refuse('a protocol upgrade (such as a WebSocket)', request)
-    const closeAfter = tokens.includes('close') || (minor === '0' && !tokens.includes('keep-alive'))
+    if (upgrade && connectionUpgrade) return this.#refuse('a protocol upgrade (such as a WebSocket)', request)
     if (transferEncoding !== undefined) {
       if (length !== undefined) return this.#malformed('HPE_UNEXPECTED_CONTENT_LENGTH')
       if (!/(?:^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding)) return this.#malformed('HPE_INVALID_TRANSFER_ENCODING')
       if (expectsContinue) this.#events.continue()
-      this.#state = { at: 'chunked', request, closeAfter, remaining: -1, parts: [], trailers: false }
+      this.#state = { at: 'chunked', request, remaining: -1, parts: [], trailers: false }
       return true
     }
     const remaining = length === undefined ? 0 : Number(length)
     if (remaining === 0) {
-      this.#deliver({ request, closeAfter, parts: [] })
+      this.#deliver({ request, parts: [] })
       return true
     }
     if (expectsContinue) this.#events.continue()
-    this.#state = { at: 'length', request, closeAfter, remaining, parts: [] }
+    this.#state = { at: 'length', request, remaining, parts: [] }
     return true
   }
 
@@ -179,11 +177,11 @@ export class RequestReader {
     return true
   }
 
-  #deliver(state: { request: WrittenRequest; closeAfter: boolean; parts: Buffer[] }): void {
+  #deliver(state: { request: WrittenRequest; parts: Buffer[] }): void {
     this.#state = { at: 'answering' }
     const { request } = state
     const body = state.parts.length === 0 ? EMPTY : state.parts.length === 1 ? state.parts[0]! : Buffer.concat(state.parts)
-    this.#events.request({ ...request, body }, state.closeAfter)
+    this.#events.request({ ...request, body })
   }
 
   #refuse(what: string, request: WrittenRequest): false {

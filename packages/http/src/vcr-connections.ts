@@ -63,7 +63,7 @@ export class VcrConnections {
       scope: undefined,
       answering: undefined,
       reader: new RequestReader({
-        request: (written, closeAfter) => this.#onRequest(connection, written, closeAfter),
+        request: (written) => this.#onRequest(connection, written),
         continue: () => server.write(CONTINUE),
         refuse: (what, written) => this.#refuse(connection, what, written),
         malformed: (reason) =>
@@ -101,12 +101,12 @@ export class VcrConnections {
     })
   }
 
-  #onRequest(connection: Connection, written: WrittenRequest, closeAfter: boolean): void {
-    if (connection.scope) void connection.scope.runInAsyncScope(this.#answer, this, connection, written, closeAfter)
-    else void this.#answer(connection, written, closeAfter)
+  #onRequest(connection: Connection, written: WrittenRequest): void {
+    if (connection.scope) void connection.scope.runInAsyncScope(this.#answer, this, connection, written)
+    else void this.#answer(connection, written)
   }
 
-  async #answer(connection: Connection, written: WrittenRequest, closeAfter: boolean): Promise<void> {
+  async #answer(connection: Connection, written: WrittenRequest): Promise<void> {
     const { server } = connection
     const answering: NonNullable<Connection['answering']> = {}
     connection.answering = answering
@@ -131,7 +131,8 @@ export class VcrConnections {
       headSent = true
       const closes = await writeResponse(server, written.method, response)
       connection.answering = undefined
-      if (closes || closeAfter) server.end()
+      // Whether to close after a response that says so, or after a request that does, is the client's (it closes).
+      if (closes) server.end()
       else connection.reader.next()
     } catch (error) {
       connection.answering = undefined

@@ -31,7 +31,7 @@ const NOT_YET_PROMISE = Promise.resolve(NOT_YET)
  * at the head, and by then the interaction is stored.
  *
  * Resolves to whether the connection must close after it (a body that ends
- * with the connection, `Connection: close`, a client gone); rejects with the body's error (the real connection
+ * with the connection); rejects with the body's error (the real connection
  * was cut), after writing what came before it.
  */
 export async function writeResponse(sink: ResponseSink, method: string, response: StreamedResponse): Promise<boolean> {
@@ -44,7 +44,7 @@ export async function writeResponse(sink: ResponseSink, method: string, response
       if (sink.destroyed) return stop(body)
     }
     if (!sink.destroyed) sink.write(head)
-    return closes(response)
+    return false
   }
   let out: Buffer[] = [head]
   for (;;) {
@@ -71,7 +71,7 @@ export async function writeResponse(sink: ResponseSink, method: string, response
   }
   if (framing === 'chunked') out.push(LAST_CHUNK)
   flush(sink, out)
-  return framing === 'close' || closes(response)
+  return framing === 'close'
 }
 
 /** Sends what is ready as one write, so the client's parser reads it in one go. */
@@ -83,12 +83,6 @@ function flush(sink: ResponseSink, out: Buffer[]): void {
 function stop(body: AsyncIterator<Uint8Array>): boolean {
   void body.return?.()
   return true
-}
-
-/** A response that says `Connection: close` ends its connection, as from a live server. */
-function closes({ headers }: StreamedResponse): boolean {
-  for (const [name, value] of headers) if (name.toLowerCase() === 'connection' && /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i.test(value)) return true
-  return false
 }
 
 /**
