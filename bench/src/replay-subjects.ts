@@ -8,6 +8,7 @@ import got from 'got'
 import { type Dispatcher, MockAgent, setGlobalDispatcher, SnapshotAgent } from 'undici'
 import { basename, dirname } from 'node:path'
 import { type FixturePaths, fixturePaths } from './fixtures.js'
+import { HTTP_REPLAY_LABELS, HTTP_REPLAY_SUBJECTS, httpReplaySubject, isHttpReplaySubject } from './http-replay.js'
 import { benchInteraction, REQUEST_HEADERS } from './interactions.js'
 
 // Polly and nock patch Node's http module and global fetch as soon as they are
@@ -24,6 +25,7 @@ export const REPLAY_SUBJECTS = [
   'vcrjs-axios',
   'polly-node-http-axios',
   'vcrjs-got',
+  ...HTTP_REPLAY_SUBJECTS,
 ] as const
 export type ReplaySubjectName = (typeof REPLAY_SUBJECTS)[number]
 
@@ -36,6 +38,7 @@ export const SUBJECT_LABELS: Record<ReplaySubjectName, string> = {
   'vcrjs-axios': 'vcrjs vcrAdapter (axios)',
   'polly-node-http-axios': 'Polly.js node-http adapter (axios)',
   'vcrjs-got': 'vcrjs vcrHooks (got)',
+  ...HTTP_REPLAY_LABELS,
 }
 
 /** A tool set up on one cassette: `send` makes the request for interaction `index` and reads its body. */
@@ -50,6 +53,11 @@ export async function replaySubject(name: ReplaySubjectName, dir: string, size: 
   const paths = fixturePaths(dir, size)
   const url = (index: number) => `${origin}${benchInteraction(index).path}`
   const viaFetch = async (index: number) => (await fetch(url(index), { headers: REQUEST_HEADERS })).text()
+  if (isHttpReplaySubject(name)) {
+    const cassette = await vcrCassette(paths)
+    const subject = httpReplaySubject(name, cassette, size, origin)
+    return { send: subject.send, rewind: async () => cassette.rewind(), close: async () => (await subject.close(), await cassette.eject()) }
+  }
   switch (name) {
     case 'floor-fetch':
       return withGlobalDispatcher(floorAgent(size, origin), viaFetch)
