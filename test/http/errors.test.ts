@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import { join } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { CannotOverwriteExistingCassetteError, InvalidOptionError, NoCassetteError, VCR } from '@vcrjs/core'
 import { UnsupportedRequestError, vcrAgent } from '@vcrjs/http'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -93,7 +94,8 @@ describe('vcrAgent: errors reach the request as its error event', () => {
 
   it('bytes that are not an HTTP/1.1 request, written on a connection of the agent, fail it with UnsupportedRequestError', async () => {
     const server = await startWireServer()
-    const agent = httpAgent(undefined, { protocol: 'http' }) as http.Agent & { createConnection(options: http.RequestOptions): import('node:stream').Duplex }
+    // What a library that opens its own connections through an agent (agent-base, ws) calls.
+    const agent = httpAgent(undefined, { protocol: 'http' }) as unknown as { createConnection(options: http.RequestOptions): Duplex }
     const socket = agent.createConnection({ host: '127.0.0.1', port: Number(new URL(server.url('/')).port) })
     const failed = new Promise<Error>((resolve) => socket.once('error', resolve))
     socket.write('HELLO THERE\r\n\r\n')
