@@ -127,10 +127,11 @@ export class RequestReader {
     // What llhttp calls an upgrade: an Upgrade header the Connection header names, or a CONNECT.
     if (method === 'CONNECT') return this.#refuse('a CONNECT tunnel', request)
     if (upgrade && connectionUpgrade) return this.#refuse('a protocol upgrade (such as a WebSocket)', request)
+    // As Node's server: the go-ahead comes at once, whatever the body.
+    if (expectsContinue) this.#events.continue()
     if (transferEncoding !== undefined) {
       if (length !== undefined) return this.#malformed('HPE_UNEXPECTED_CONTENT_LENGTH')
       if (!/(?:^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding)) return this.#malformed('HPE_INVALID_TRANSFER_ENCODING')
-      if (expectsContinue) this.#events.continue()
       this.#state = { at: 'chunked', request, remaining: -1, parts: [], trailers: false }
       return true
     }
@@ -139,7 +140,6 @@ export class RequestReader {
       this.#deliver({ request, parts: [] })
       return true
     }
-    if (expectsContinue) this.#events.continue()
     this.#state = { at: 'length', request, remaining, parts: [] }
     return true
   }
