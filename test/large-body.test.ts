@@ -4,13 +4,12 @@ import type { AddressInfo, Socket } from 'node:net'
 import { vcrAdapter } from '@vcrjs/axios'
 import { VCR } from '@vcrjs/core'
 import { vcrHooks } from '@vcrjs/got'
-import { vcrAgent } from '@vcrjs/http'
-import { vcrDispatcher } from '@vcrjs/undici'
 import axios from 'axios'
 import got from 'got'
 import { request } from 'undici'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { tempCassetteDir } from './support/temp.js'
+import { testAgent, testDispatcher } from './support/transports.js'
 
 /**
  * Large bodies (#15, memory): a body recorded through each client reaches it
@@ -98,30 +97,19 @@ async function hashStream(chunks: AsyncIterable<Uint8Array>): Promise<string> {
   return hash.digest('hex')
 }
 
-function dispatcher() {
-  const made = vcrDispatcher()
-  onTestFinished(() => made.close())
-  return made
-}
-
-function agent(): http.Agent {
-  const made = vcrAgent(undefined, { protocol: 'http' })
-  onTestFinished(() => made.destroy())
-  return made
-}
 
 const clients: Client[] = [
   {
     id: 'fetch',
     async sha256(url) {
-      const response = await fetch(url, { dispatcher: dispatcher() } as unknown as RequestInit)
+      const response = await fetch(url, { dispatcher: testDispatcher() } as unknown as RequestInit)
       return hashStream(response.body as unknown as AsyncIterable<Uint8Array>)
     },
   },
   {
     id: 'undici.request',
     async sha256(url) {
-      const { body } = await request(url, { dispatcher: dispatcher() })
+      const { body } = await request(url, { dispatcher: testDispatcher() })
       return hashStream(body)
     },
   },
@@ -129,7 +117,7 @@ const clients: Client[] = [
     id: 'node:http',
     sha256(url) {
       return new Promise((resolve, reject) => {
-        http.get(url, { agent: agent() }, (res) => void hashStream(res).then(resolve, reject)).on('error', reject)
+        http.get(url, { agent: testAgent() }, (res) => void hashStream(res).then(resolve, reject)).on('error', reject)
       })
     },
   },
@@ -201,7 +189,7 @@ describe('the body a client is handed while recording is the stored body, not a 
     const { bytes, sha256: expected } = makeBody(4 * MB)
     const server = await startBodyServer(bytes)
     const vcr = new VCR({ cassetteLibraryDir: await tempCassetteDir() })
-    const made = dispatcher()
+    const made = testDispatcher()
     await vcr.useCassette('views.yaml', async (cassette) => {
       const chunks: Buffer[] = []
       const url = new URL(server.url(framing))

@@ -5,14 +5,13 @@ import { Writable } from 'node:stream'
 import { vcrAdapter } from '@vcrjs/axios'
 import { VCR } from '@vcrjs/core'
 import { vcrHooks } from '@vcrjs/got'
-import { vcrAgent } from '@vcrjs/http'
-import { vcrDispatcher } from '@vcrjs/undici'
 import axios from 'axios'
 import got from 'got'
 import { request, stream } from 'undici'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type SseServer, startSseServer } from './support/sse-server.js'
 import { tempCassetteDir } from './support/temp.js'
+import { testAgent, testDispatcher } from './support/transports.js'
 
 /**
  * A client that reads N events of an endless stream and aborts it the way
@@ -37,17 +36,6 @@ interface AbortingClient {
   readAll(url: string): Promise<string[]>
 }
 
-function dispatcher() {
-  const made = vcrDispatcher()
-  onTestFinished(() => made.close())
-  return made
-}
-
-function agent(): http.Agent {
-  const made = vcrAgent(undefined, { protocol: 'http' })
-  onTestFinished(() => made.destroy())
-  return made
-}
 
 const text = (chunk: Uint8Array | string) => Buffer.from(chunk).toString()
 
@@ -85,7 +73,7 @@ function undiciStream(url: string, signal?: AbortSignal): AsyncIterableIterator<
       callback()
     },
   })
-  stream(url, { method: 'GET', dispatcher: dispatcher(), signal }, () => writable).then(
+  stream(url, { method: 'GET', dispatcher: testDispatcher(), signal }, () => writable).then(
     () => ((settled = { error: undefined }), wake()),
     (error: unknown) => ((settled = { error }), wake()),
   )
@@ -105,11 +93,11 @@ const clients: AbortingClient[] = [
     id: 'fetch, AbortSignal',
     async readThenAbort(server) {
       const controller = new AbortController()
-      const response = await fetch(server.url('/sse'), { dispatcher: dispatcher(), signal: controller.signal } as unknown as RequestInit)
+      const response = await fetch(server.url('/sse'), { dispatcher: testDispatcher(), signal: controller.signal } as unknown as RequestInit)
       return readEventsThenAbort(server, (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), () => controller.abort())
     },
     async readAll(url) {
-      const response = await fetch(url, { dispatcher: dispatcher() } as unknown as RequestInit)
+      const response = await fetch(url, { dispatcher: testDispatcher() } as unknown as RequestInit)
       return all(response.body as unknown as AsyncIterable<Uint8Array>)
     },
   },
@@ -117,11 +105,11 @@ const clients: AbortingClient[] = [
     id: 'undici.request, AbortSignal',
     async readThenAbort(server) {
       const controller = new AbortController()
-      const { body } = await request(server.url('/sse'), { dispatcher: dispatcher(), signal: controller.signal })
+      const { body } = await request(server.url('/sse'), { dispatcher: testDispatcher(), signal: controller.signal })
       return readEventsThenAbort(server, body[Symbol.asyncIterator](), () => controller.abort())
     },
     async readAll(url) {
-      return all((await request(url, { dispatcher: dispatcher() })).body)
+      return all((await request(url, { dispatcher: testDispatcher() })).body)
     },
   },
   {
@@ -136,7 +124,7 @@ const clients: AbortingClient[] = [
     id: 'node:http, req.destroy()',
     readThenAbort(server) {
       return new Promise((resolve, reject) => {
-        const req = http.get(server.url('/sse'), { agent: agent() }, (res) => {
+        const req = http.get(server.url('/sse'), { agent: testAgent() }, (res) => {
           readEventsThenAbort(server, res[Symbol.asyncIterator](), () => req.destroy()).then(resolve, reject)
         })
         req.on('error', () => {})
@@ -144,7 +132,7 @@ const clients: AbortingClient[] = [
     },
     readAll(url) {
       return new Promise((resolve, reject) => {
-        http.get(url, { agent: agent() }, (res) => void all(res).then(resolve, reject)).on('error', reject)
+        http.get(url, { agent: testAgent() }, (res) => void all(res).then(resolve, reject)).on('error', reject)
       })
     },
   },

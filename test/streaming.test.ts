@@ -7,14 +7,13 @@ import { vcrAdapter } from '@vcrjs/axios'
 import { VCR } from '@vcrjs/core'
 import axios from 'axios'
 import { vcrHooks } from '@vcrjs/got'
-import { vcrAgent } from '@vcrjs/http'
-import { vcrDispatcher } from '@vcrjs/undici'
 import got, { ReadError } from 'got'
-import { Agent, request, stream } from 'undici'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { request, stream } from 'undici'
+import { describe, expect, it } from 'vitest'
 import { startSseServer } from './support/sse-server.js'
 import { HELD_CHUNKS, startStreamServer } from './support/stream-server.js'
 import { tempCassetteDir } from './support/temp.js'
+import { testAgent, testDispatcher } from './support/transports.js'
 
 /** How a test opens a response body as it arrives, through one client, with vcrjs or without. */
 interface StreamingClient {
@@ -22,18 +21,6 @@ interface StreamingClient {
   /** Whether leaving the body's iterator early cancels the request (undici.stream's writable does not). */
   cancelsOnReturn: boolean
   open(url: string, vcr: boolean): Promise<AsyncIterator<Uint8Array | string>>
-}
-
-function dispatcher(vcr: boolean) {
-  const made = vcr ? vcrDispatcher() : new Agent()
-  onTestFinished(() => made.close())
-  return made
-}
-
-function agent(vcr: boolean): http.Agent {
-  const made = vcr ? vcrAgent(undefined, { protocol: 'http' }) : new http.Agent()
-  onTestFinished(() => made.destroy())
-  return made
 }
 
 /** A Writable's chunks as an async iterator, for undici.stream, which writes into one. */
@@ -76,7 +63,7 @@ const clients: StreamingClient[] = [
     cancelsOnReturn: true,
     async open(url, vcr) {
       // Live: Node's fetch with its own dispatcher (an undici 8 Agent does not fit Node 24's bundled undici).
-      const response = await fetch(url, vcr ? ({ dispatcher: dispatcher(true) } as unknown as RequestInit) : {})
+      const response = await fetch(url, vcr ? ({ dispatcher: testDispatcher(true) } as unknown as RequestInit) : {})
       return (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
     },
   },
@@ -84,7 +71,7 @@ const clients: StreamingClient[] = [
     id: 'undici.request',
     cancelsOnReturn: true,
     async open(url, vcr) {
-      const { body } = await request(url, { method: 'GET', dispatcher: dispatcher(vcr) })
+      const { body } = await request(url, { method: 'GET', dispatcher: testDispatcher(vcr) })
       return body[Symbol.asyncIterator]()
     },
   },
@@ -93,7 +80,7 @@ const clients: StreamingClient[] = [
     cancelsOnReturn: false,
     async open(url, vcr) {
       const { writable, chunks } = writableQueue()
-      stream(url, { method: 'GET', dispatcher: dispatcher(vcr) }, () => writable).catch((error: Error) => writable.destroy(error))
+      stream(url, { method: 'GET', dispatcher: testDispatcher(vcr) }, () => writable).catch((error: Error) => writable.destroy(error))
       return chunks
     },
   },
@@ -102,7 +89,7 @@ const clients: StreamingClient[] = [
     cancelsOnReturn: true,
     open(url, vcr) {
       return new Promise((resolve, reject) => {
-        http.get(url, { agent: agent(vcr) }, (res) => resolve(res[Symbol.asyncIterator]())).on('error', reject)
+        http.get(url, { agent: testAgent(vcr) }, (res) => resolve(res[Symbol.asyncIterator]())).on('error', reject)
       })
     },
   },
