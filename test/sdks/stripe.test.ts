@@ -182,6 +182,23 @@ describe('stripe', () => {
     expect(fake.served).toHaveLength(1)
   })
 
+  it('with filterDefaults off, the secret scan refuses to save the key Stripe sends as `Authorization: Bearer sk_test_...`', async () => {
+    const fake = await startFakeStripe()
+    const dir = await tempCassetteDir()
+    vi.stubEnv('XDG_CONFIG_HOME', dir)
+    onTestFinished(() => {
+      vi.unstubAllEnvs()
+    })
+    const vcr = new VCR({ cassetteLibraryDir: dir, filterDefaults: false })
+    const transport = transports[0]!.config()
+    const saved = vcr.useCassette('stripe.yaml', () => stripeFor(fake, transport).stripe.customers.create({ email: 'ada@example.com' }))
+    // sk_test_ keys are no known format (they reach test data only); the Bearer scheme is what gives this one away.
+    await expect(saved).rejects.toMatchObject({ code: 'VCR_SECRET_IN_CASSETTE', message: expect.stringMatching(/request header Authorization: bearer credential/i) })
+    await expect(saved).rejects.not.toMatchObject({ message: expect.stringContaining(STRIPE_KEY) })
+    await expect(readFile(join(dir, 'stripe.yaml'))).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(fake.served).toHaveLength(1)
+  })
+
   it('additionalMatchers body tells two creates apart by their form fields, whatever the Idempotency-Key', async () => {
     const fake = await startFakeStripe()
     const dir = await tempCassetteDir()
