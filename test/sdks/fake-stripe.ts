@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { onTestFinished } from 'vitest'
 
@@ -9,6 +10,8 @@ export const STRIPE_KEY = `sk_test_${'51VcrjsLocalFake'.repeat(3).slice(0, 40)}`
 export const CUSTOMERS = Array.from({ length: 5 }, (_, i) => customer(`cus_Fake${5 - i}`, `c${5 - i}@example.com`, `Customer ${5 - i}`, {}))
 
 export interface FakeStripe {
+  /** Stripe's `protocol` option for this fake. */
+  readonly protocol: 'http' | 'https'
   readonly port: number
   /** What the fake saw of each request, in order: method, path with query, and the headers the tests check. */
   readonly served: Array<{ method: string; url: string; idempotencyKey?: string; telemetry?: string; stripeVersion?: string; contentType?: string; body: string }>
@@ -26,12 +29,12 @@ function customer(id: string, email: string, name: string, metadata: Record<stri
  * `idempotency-key` echoed on a POST, `object: 'list'` pages with `has_more`
  * for cursor pagination (`starting_after`), and a 402 `card_error` for a
  * declined card. A request without `Authorization: Bearer <STRIPE_KEY>` gets
- * Stripe's 401. Closed when the test finishes.
+ * Stripe's 401. Over https with `tls` (Stripe's default protocol). Closed when the test finishes.
  */
-export async function startFakeStripe(): Promise<FakeStripe> {
+export async function startFakeStripe(tls?: { key: string; cert: string }): Promise<FakeStripe> {
   const served: FakeStripe['served'] = []
   let created = 0
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
@@ -48,7 +51,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       })
       route(req, res, body, served.length)
     })
-  })
+  }
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   let closed: Promise<void> | undefined
@@ -107,5 +111,5 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     send(404, { error: { message: `Unrecognized request URL (${req.method}: ${url.pathname}).`, type: 'invalid_request_error' } })
   }
 
-  return { port, served, close }
+  return { protocol: tls ? 'https' : 'http', port, served, close }
 }

@@ -6,6 +6,7 @@ import { vcrDispatcher } from '@vcrjs/undici'
 import Stripe from 'stripe'
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici'
 import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import { type Certificate, selfSignedCertificate } from '../http/tls.js'
 import { tempCassetteDir } from '../support/temp.js'
 import { readSecretFreeCassette } from './cassette-file.js'
 import { CUSTOMERS, type FakeStripe, STRIPE_KEY, startFakeStripe } from './fake-stripe.js'
@@ -20,7 +21,23 @@ type StripeConfig = NonNullable<ConstructorParameters<typeof Stripe>[1]>
  * fetch with vcrjs's dispatcher installed globally, or over a fetch function
  * that hands fetch the dispatcher).
  */
-const transports: Array<{ transport: string; config: () => StripeConfig }> = [
+interface Transport {
+  transport: string
+  /** Stripe's default protocol is https; the fake serves it with a self-signed certificate. */
+  https?: true
+  config(certificate: Certificate): StripeConfig
+}
+
+const transports: Transport[] = [
+  {
+    transport: 'node:https, its default (httpAgent: vcrAgent)',
+    https: true,
+    config: (certificate) => {
+      const agent = vcrAgent(undefined, { ca: certificate.cert })
+      onTestFinished(() => agent.destroy())
+      return { httpAgent: agent }
+    },
+  },
   {
     transport: 'node:http (httpAgent: vcrAgent)',
     config: () => {
@@ -53,7 +70,7 @@ const transports: Array<{ transport: string; config: () => StripeConfig }> = [
 
 /** A Stripe client as a test suite configures one against the fake; `idempotencyKeys` collects the key Stripe generated for each request. */
 function stripeFor(fake: FakeStripe, config: StripeConfig) {
-  const stripe = new Stripe(STRIPE_KEY, { host: '127.0.0.1', port: fake.port, protocol: 'http', maxNetworkRetries: 0, ...config })
+  const stripe = new Stripe(STRIPE_KEY, { host: '127.0.0.1', port: fake.port, protocol: fake.protocol, maxNetworkRetries: 0, ...config })
   const idempotencyKeys: Array<string | undefined> = []
   stripe.on('request', (event: Stripe.RequestEvent) => idempotencyKeys.push(event.idempotency_key))
   return { stripe, idempotencyKeys }
@@ -86,9 +103,10 @@ async function stripeSession(stripe: Stripe) {
 }
 
 describe('stripe', () => {
-  it.each(transports)('records customers.create, an auto-paginated customers.list and a card error through $transport, and replays them offline in record mode once', async ({ config }) => {
+  it.each(transports)('records customers.create, an auto-paginated customers.list and a card error through $transport, and replays them offline in record mode once', async ({ https, config }) => {
     const network = networkLog()
-    const fake = await startFakeStripe()
+    const certificate = await selfSignedCertificate()
+    const fake = await startFakeStripe(https && certificate)
     const dir = await tempCassetteDir()
     // Stripe keeps a telemetry id under the user's config folder: keep it in this test's folder.
     vi.stubEnv('XDG_CONFIG_HOME', dir)
@@ -96,7 +114,7 @@ describe('stripe', () => {
       vi.unstubAllEnvs()
     })
     const vcr = new VCR({ cassetteLibraryDir: dir })
-    const transport = config()
+    const transport = config(certificate)
 
     const recording = stripeFor(fake, transport)
     const live = await vcr.useCassette('stripe.yaml', () => stripeSession(recording.stripe))
@@ -156,15 +174,16 @@ describe('stripe', () => {
     expect(await readFile(file, 'utf8')).toBe(text)
   })
 
-  it.each(transports)("a request the cassette lacks fails through $transport with the core error as the StripeConnectionError's detail, naming no key", async ({ config }) => {
-    const fake = await startFakeStripe()
+  it.each(transports)("a request the cassette lacks fails through $transport with the core error as the StripeConnectionError's detail, naming no key", async ({ https, config }) => {
+    const certificate = await selfSignedCertificate()
+    const fake = await startFakeStripe(https && certificate)
     const dir = await tempCassetteDir()
     vi.stubEnv('XDG_CONFIG_HOME', dir)
     onTestFinished(() => {
       vi.unstubAllEnvs()
     })
     const vcr = new VCR({ cassetteLibraryDir: dir })
-    const transport = config()
+    const transport = config(certificate)
     await vcr.useCassette('stripe.yaml', () => stripeFor(fake, transport).stripe.customers.create({ email: 'ada@example.com' }))
     await fake.close()
 
@@ -177,7 +196,7 @@ describe('stripe', () => {
     let cause: unknown = error!.detail
     while (cause instanceof Error && !(cause instanceof CannotOverwriteExistingCassetteError)) cause = cause.cause
     expect(cause).toBeInstanceOf(CannotOverwriteExistingCassetteError)
-    expect((cause as Error).message).toContain(`GET http://127.0.0.1:${fake.port}/v1/customers/cus_New1`)
+    expect((cause as Error).message).toContain(`GET ${fake.protocol}://127.0.0.1:${fake.port}/v1/customers/cus_New1`)
     expect((cause as Error).message).not.toContain(STRIPE_KEY)
     expect(fake.served).toHaveLength(1)
   })
@@ -190,7 +209,7 @@ describe('stripe', () => {
       vi.unstubAllEnvs()
     })
     const vcr = new VCR({ cassetteLibraryDir: dir, filterDefaults: false })
-    const transport = transports[0]!.config()
+    const transport = transports[1]!.config(await selfSignedCertificate())
     const saved = vcr.useCassette('stripe.yaml', () => stripeFor(fake, transport).stripe.customers.create({ email: 'ada@example.com' }))
     // sk_test_ keys are no known format (they reach test data only); the Bearer scheme is what gives this one away.
     await expect(saved).rejects.toMatchObject({ code: 'VCR_SECRET_IN_CASSETTE', message: expect.stringMatching(/request header Authorization: bearer credential/i) })
@@ -207,7 +226,7 @@ describe('stripe', () => {
       vi.unstubAllEnvs()
     })
     const vcr = new VCR({ cassetteLibraryDir: dir, additionalMatchers: ['body'] })
-    const transport = transports[0]!.config()
+    const transport = transports[1]!.config(await selfSignedCertificate())
     const createBoth = (stripe: Stripe, order: string[]) =>
       Promise.all(order.map((name) => stripe.customers.create({ email: `${name.toLowerCase()}@example.com`, name }).then((customer) => `${customer.name} ${customer.id}`)))
     const live = await vcr.useCassette('stripe.yaml', () => createBoth(stripeFor(fake, transport).stripe, ['Ada', 'Bob']))
