@@ -109,4 +109,19 @@ describe('findSecretsInHeader', () => {
       expect(findSecretsInHeader(placeholder), placeholder).toEqual([])
     }
   })
+
+  it("takes the credential after a scheme spelled in any case, and after GitHub's `token` scheme (Octokit's), as the whole value", () => {
+    const classic = createHash('sha1').update('a classic GitHub token').digest('hex') // 40 hex, no known prefix
+    const spans = (value: string) => findSecretsInHeader(value).map((hit) => [hit.kind, value.slice(hit.start, hit.end)])
+    expect(spans(`token ${classic}`)).toEqual([['token credential', classic]])
+    expect(spans(`Token ${classic} `)).toEqual([['token credential', classic]])
+    expect(spans('bearer opaque.session-42')).toEqual([['bearer credential', 'opaque.session-42']])
+    expect(spans(`BEARER ${classic}`)).toEqual([['bearer credential', classic]])
+    expect(spans(`token ${FAKE.github[0]}`)).toEqual([['GitHub token', FAKE.github[0]]])
+    for (const value of ['token <FILTERED>', 'token REDACTED', 'token expired', 'token expired, sign in again', 'bearer realm="api"']) {
+      expect(findSecretsInHeader(value), value).toEqual([])
+    }
+    // In text a word after "token" is prose, not a credential.
+    expect(findSecrets(`the token ${classic} is a git sha`)).toEqual([])
+  })
 })

@@ -1,4 +1,4 @@
-import { ANCHORS, BASIC, BEARER, isPlaceholder, SECRET_PATTERNS } from './patterns.js'
+import { ANCHORS, BASIC, BEARER, isPlaceholder, SCHEME_CREDENTIAL, SECRET_PATTERNS } from './patterns.js'
 
 /** One credential found in a text: its kind and where it sits (`text.slice(start, end)` is the credential). */
 export interface SecretSpan {
@@ -19,14 +19,16 @@ export function findSecrets(text: string): Array<{ kind: string; start: number; 
 
 /**
  * The same for one header value, where `Bearer x`/`Basic x` is a credential
- * whatever it looks like (unless it is a placeholder such as `<TOKEN>`).
+ * whatever it looks like (unless it is a placeholder such as `<TOKEN>`), and
+ * so is a whole value `bearer x` or `token x` with the scheme in any case.
  */
 export function findSecretsInHeader(value: string): SecretSpan[] {
   return find(value, true)
 }
 
 function find(text: string, inHeader: boolean): SecretSpan[] {
-  if (!ANCHORS.test(text)) return []
+  const scheme = inHeader ? SCHEME_CREDENTIAL.exec(text) : null
+  if (scheme === null && !ANCHORS.test(text)) return []
   const found: SecretSpan[] = []
   for (const { kind, regex, confirm } of SECRET_PATTERNS) {
     regex.lastIndex = 0
@@ -48,6 +50,12 @@ function find(text: string, inHeader: boolean): SecretSpan[] {
       if (!credible(credential) || found.some((hit) => hit.start < end && start < hit.end)) continue
       found.push({ kind, start, end })
     }
+  }
+  // `token expired` may be words; a token is long and holds a digit, as a bearer token in prose must.
+  if (scheme && (scheme[2]!.toLowerCase() === 'token' ? isBearerInText : isCredential)(scheme[3]!)) {
+    const start = scheme[1]!.length
+    const end = start + scheme[3]!.length
+    if (!found.some((hit) => hit.start < end && start < hit.end)) found.push({ kind: `${scheme[2]!.toLowerCase()} credential`, start, end })
   }
   // Overlapping hits (a Slack webhook URL is also a URL) are reported once, as the first and longest.
   found.sort((a, b) => a.start - b.start || b.end - a.end)

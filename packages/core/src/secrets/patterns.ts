@@ -96,6 +96,16 @@ function isJwt(token: string): boolean {
 export const BEARER = /\bBearer[ \t]+([A-Za-z0-9\-._~+/]+=*)/g
 export const BASIC = /\bBasic[ \t]+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g
 
+/**
+ * A header value that is one credential after its scheme, the scheme in any
+ * case (RFC 9110 section 11.1: Octokit sends `bearer <jwt>`) or GitHub's
+ * `token` scheme (what Octokit sends for every other token; Gitea's too). A
+ * token without a known prefix (a classic 40-hex GitHub token) is found by
+ * its place, as after `Bearer`. Tested on each header value apart, beside
+ * ANCHORS: as an anchor over whole bodies it made that test half as slow again.
+ */
+export const SCHEME_CREDENTIAL = /^([ \t]*(bearer|token)[ \t]+)([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i
+
 /** Values that stand for a credential rather than being one: `<TOKEN>`, `REDACTED`, `xxxx`, `${TOKEN}`. */
 export function isPlaceholder(value: string): boolean {
   return (

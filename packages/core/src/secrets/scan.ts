@@ -1,7 +1,7 @@
 import { decodeCompressedResponse } from '../decode-compressed.js'
 import type { Interaction } from '../interaction.js'
 import { findSecrets, findSecretsInHeader, type SecretSpan } from './detect.js'
-import { ANCHORS } from './patterns.js'
+import { ANCHORS, SCHEME_CREDENTIAL } from './patterns.js'
 
 /** One credential in a cassette: where it sits and how to keep it out. Never the credential itself. */
 export interface SecretFinding {
@@ -61,8 +61,14 @@ export function scanInteractions(interactions: readonly Interaction[]): SecretFi
  */
 function mayHoldSecrets(request: Interaction['request'], responseText: string, responseHeaders: Interaction['response']['headers']): boolean {
   let text = request.url
-  for (const [, value] of request.headers) text += `\n${value}`
-  for (const [, value] of responseHeaders) text += `\n${value}`
+  for (const [, value] of request.headers) {
+    if (SCHEME_CREDENTIAL.test(value)) return true
+    text += `\n${value}`
+  }
+  for (const [, value] of responseHeaders) {
+    if (SCHEME_CREDENTIAL.test(value)) return true
+    text += `\n${value}`
+  }
   if (request.body !== null) text += `\n${latin1(request.body)}`
   return ANCHORS.test(`${text}\n${responseText}`)
 }
