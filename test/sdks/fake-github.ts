@@ -28,7 +28,7 @@ export interface FakeGitHub {
  * `authorization: token <GITHUB_TOKEN>` (what Octokit sends for a token), or
  * it gets GitHub's 401. Closed when the test finishes.
  */
-export async function startFakeGitHub(): Promise<FakeGitHub> {
+export async function startFakeGitHub(token = GITHUB_TOKEN): Promise<FakeGitHub> {
   const served: string[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -54,7 +54,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': `F00D:${n}`, 'x-ratelimit-remaining': String(5000 - n), ...headers })
       res.end(JSON.stringify(data))
     }
-    if (req.headers.authorization !== `token ${GITHUB_TOKEN}`) {
+    if (req.headers.authorization !== `token ${token}`) {
       return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
     }
     if (req.method === 'GET' && url.pathname === '/repos/octo/hello') return send(200, REPO)
