@@ -1,14 +1,12 @@
-import { constants } from 'node:buffer'
 import { asBytes, type ResponseChunk } from './streamed-response.js'
-
-const MAX_LENGTH = constants.MAX_LENGTH
 
 /** A body read to its end, as the cassette stores it. */
 export interface CapturedBody {
-  readonly bytes: Buffer
+  /** The body as the chunks it arrived in: the very objects the client was handed. */
+  readonly parts: readonly Buffer[]
   /** Where the chunks fell, and when, relative to the head. */
   readonly chunks: readonly ResponseChunk[]
-  /** The client stopped reading before the body ended; `bytes` is what it had received. */
+  /** The client stopped reading before the body ended; `parts` are what it had received. */
   readonly cutShort?: boolean
 }
 
@@ -19,19 +17,15 @@ export interface CapturedBody {
  * its body still lets the interaction complete (and the cassette save it);
  * the chunks a slow client has not read yet are stored anyway.
  *
- * The body is held once (#15: a 100 MB download must not cost 200 MB). Each
- * chunk is copied as it arrives into one buffer, which becomes the stored
- * body as is, and the client is handed views of that buffer, not the
- * network's chunk: so at the end there is no concatenation, and what the
- * client reads is the stored copy. One contiguous buffer, rather than the
- * chunk list kept as the body, because everything downstream takes a body as
- * bytes (`Response.body`, filters, hooks, serializers, replay's views). With a
- * declared Content-Length the buffer is allocated at that size once; without
- * one it doubles as needed (amortized one extra copy in all, each old buffer
- * freed once the client has read past the views into it), and a buffer left
- * less than half full is trimmed to the body when it ends. A client must not
- * write into the chunks it reads (none does; replay hands out views of the
- * stored bytes the same way).
+ * The body is held once (#15: a 100 MB download must not cost 200 MB): the
+ * network's chunks are kept as they are, never copied, the client is handed
+ * those same chunk objects, and the body is stored as that list of chunks
+ * (`Response` concatenates it only if something asks for the bytes in one
+ * piece, at save at the latest). Nothing is allocated ahead of the bytes, so
+ * a Content-Length that lies costs nothing. A client must not write into the
+ * chunks it reads (none does; replay hands out views of the stored bytes the
+ * same way), and a `beforeRecordResponse` hook gets a copy of its own
+ * (interaction-pipeline.ts).
  *
  * `onComplete` runs once the body is whole, before the client is handed its
  * last chunk when the length was declared (a client that counts
@@ -46,17 +40,16 @@ export interface CapturedBody {
 export class BodyCapture implements AsyncIterable<Uint8Array> {
   readonly #source: AsyncIterable<Uint8Array | string>
   readonly #onComplete: (body: CapturedBody) => void
-  /** The body received so far is `#stored[0, #received)`; the rest is room for what comes. */
-  #stored: Buffer
+  /** The chunks received so far, as the network handed them over, and their total size. */
+  readonly #parts: Buffer[] = []
   #received = 0
-  /** One entry per chunk received; the client is handed the same chunks, as views of `#stored`. */
+  /** One entry per chunk in `#parts`: its size, and the time since the one before. */
   readonly #timing: ResponseChunk[] = []
   #state: 'reading' | 'ended' | 'failed' | 'cancelled' = 'reading'
   #failure: { error: unknown } | undefined
   #wake: (() => void) | undefined
-  /** How many chunks the client has been handed, and how many bytes they hold. */
+  /** How many chunks the client has been handed. */
   #delivered = 0
-  #deliveredBytes = 0
   /** Settles when the real body is over: stored (or refused by `onComplete`), failed or cancelled. Never rejects. */
   readonly settled: Promise<void>
 
@@ -64,7 +57,6 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
   constructor(source: AsyncIterable<Uint8Array | string>, expectedLength: number | undefined, onComplete: (body: CapturedBody) => void) {
     this.#source = source
     this.#onComplete = onComplete
-    this.#stored = initialBuffer(expectedLength)
     this.settled = this.#pump(expectedLength)
   }
 
@@ -77,7 +69,8 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
         const bytes = asBytes(chunk)
         if (bytes.length === 0) continue
         const now = performance.now()
-        this.#append(bytes)
+        this.#parts.push(bytes)
+        this.#received += bytes.length
         this.#timing.push({ size: bytes.length, delayMs: now - last })
         last = now
         if (this.#received === expectedLength) this.#complete()
@@ -94,33 +87,10 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     }
   }
 
-  #append(bytes: Buffer): void {
-    const end = this.#received + bytes.length
-    if (end > this.#stored.length) {
-      // Doubling keeps the total copying linear in the body's size; a body past the largest Buffer fails the read with Node's RangeError.
-      const grown = Buffer.allocUnsafeSlow(Math.max(end, Math.min(this.#stored.length * 2, MAX_LENGTH)))
-      this.#stored.copy(grown, 0, 0, this.#received)
-      this.#stored = grown
-    }
-    bytes.copy(this.#stored, this.#received)
-    this.#received = end
-  }
-
-  /** The first `length` bytes as the body to store: a view, unless the buffer is mostly empty room (a short or cut body). */
-  #storedBody(length: number): Buffer {
-    if (length * 2 < this.#stored.length) {
-      const trimmed = Buffer.allocUnsafeSlow(length)
-      this.#stored.copy(trimmed, 0, 0, length)
-      // Chunks not yet handed to the client come from the trimmed copy too, so the room is freed.
-      this.#stored = trimmed
-    }
-    return this.#stored.subarray(0, length)
-  }
-
   #complete(): void {
     this.#state = 'ended'
     try {
-      this.#onComplete({ bytes: this.#storedBody(this.#received), chunks: this.#timing })
+      this.#onComplete({ parts: this.#parts, chunks: this.#timing })
     } catch (error) {
       this.#failure = { error }
     }
@@ -138,7 +108,7 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     this.#state = 'cancelled'
     if (this.#delivered > 0) {
       try {
-        this.#onComplete({ bytes: this.#storedBody(this.#deliveredBytes), chunks: this.#timing.slice(0, this.#delivered), cutShort: true })
+        this.#onComplete({ parts: this.#parts.slice(0, this.#delivered), chunks: this.#timing.slice(0, this.#delivered), cutShort: true })
       } catch {
         // A hook refusing a cut body has no reader left to tell.
       }
@@ -154,11 +124,7 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const read = async (): Promise<IteratorResult<Uint8Array>> => {
       for (;;) {
-        if (this.#delivered < this.#timing.length) {
-          const start = this.#deliveredBytes
-          this.#deliveredBytes += this.#timing[this.#delivered++]!.size
-          return { done: false, value: this.#stored.subarray(start, this.#deliveredBytes) }
-        }
+        if (this.#delivered < this.#parts.length) return { done: false, value: this.#parts[this.#delivered++]! }
         if (this.#failure) throw this.#failure.error
         if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
         await new Promise<void>((resolve) => (this.#wake = resolve))
@@ -173,20 +139,3 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
     }
   }
 }
-
-/**
- * The buffer a body starts in: its declared length, or nothing yet. A length
- * no Buffer can hold (or memory cannot back) is left to grow into as the bytes
- * come, so a wrong header cannot fail the request by itself.
- */
-function initialBuffer(expectedLength: number | undefined): Buffer {
-  if (expectedLength === undefined || expectedLength === 0) return EMPTY
-  try {
-    // Slow (unpooled): the stored body gets an ArrayBuffer of its own, not a slice of Node's shared pool.
-    return Buffer.allocUnsafeSlow(expectedLength)
-  } catch {
-    return EMPTY
-  }
-}
-
-const EMPTY = Buffer.alloc(0)

@@ -315,7 +315,7 @@ export class Cassette {
     const headers = new HttpHeaders(real.headers)
     const store = (body: CapturedBody) => {
       if (this.#sealed) throw new CassetteEjectedError(this.path, { inFlight: true })
-      const copy = new Response({ status, headers, body: body.bytes, chunks: body.chunks, headDelayMs, cutShort: body.cutShort })
+      const copy = new Response({ status, headers, bodyParts: body.parts, chunks: body.chunks, headDelayMs, cutShort: body.cutShort })
       const stored = responseForCassette(copy, live, this.#options)
       if (stored !== null) this.#recorded.push({ request, response: stored, recordedAt: new Date() })
     }
@@ -323,7 +323,7 @@ export class Cassette {
     if (!isStreamSource(source)) {
       const bytes = toBytes(source) ?? Buffer.alloc(0)
       try {
-        store({ bytes: Buffer.from(bytes), chunks: bytes.length === 0 ? [] : [{ size: bytes.length, delayMs: 0 }] })
+        store({ parts: [Buffer.from(bytes)], chunks: bytes.length === 0 ? [] : [{ size: bytes.length, delayMs: 0 }] })
       } finally {
         settled()
       }

@@ -14,5 +14,5 @@ export async function handleRequest(options: HandleRequestOptions): Promise<Resp
   const { response } = await handle(options)
   const chunks: Uint8Array[] = []
   for await (const chunk of response.body) chunks.push(chunk)
-  return new Response({ status: response.status, headers: response.headers, body: Buffer.concat(chunks) })
+  return new Response({ status: response.status, headers: response.headers, bodyParts: chunks })
 }

@@ -42,17 +42,20 @@ export function requestForCassette(live: Request, options: NormalizedCassetteOpt
 /**
  * The real response as it will be stored; `null` when a hook says to skip
  * recording it. `real` must be the cassette's own object (its body may be the
- * bytes the client reads, which the hooks get a copy of).
+ * chunks the client reads, which the hooks get a copy of). With the default
+ * options the body is never concatenated here: it stays the chunks it was
+ * received in (#15), and only a step that rewrites the body reads it whole.
  */
 export function responseForCassette(real: Response, live: Request, options: NormalizedCassetteOptions): Response | null {
   let response: Response | null = options.decodeCompressedResponse ? decodeCompressedResponse(real) : real
   const headers = options.responseHeaderFilters.apply(response.headers, live)
-  if (headers !== response.headers) response = new Response({ ...timingOf(response), status: response.status, headers, body: response.body })
+  if (headers !== response.headers) response = new Response({ ...timingOf(response), status: response.status, headers, bodyParts: response.bodyParts })
   if (!options.sensitiveData.empty) response = SensitiveDataFilter.response(response, options.sensitiveData.hiding(live))
-  // The body recorded is the very buffer the client reads its chunks from (body-capture.ts): a hook, which may
-  // write into it, gets its own copy. Only then is the body copied, since only a hook can change it in place.
-  if (options.beforeRecordResponse.length > 0 && response.body.buffer === real.body.buffer) {
-    response = new Response({ ...timingOf(response), status: response.status, headers: response.headers, body: Buffer.from(response.body) })
+  // The body recorded may be the very chunks the client reads (body-capture.ts): a hook, which may write
+  // into it, gets its own copy. Only then is the body copied, since only a hook can change it in place.
+  if (options.beforeRecordResponse.length > 0 && sharesBody(response, real)) {
+    const body = Buffer.concat(response.bodyParts, response.bodyLength)
+    response = new Response({ ...timingOf(response), status: response.status, headers: response.headers, body })
   }
   for (const hook of options.beforeRecordResponse) {
     if (response === null) break
@@ -60,6 +63,11 @@ export function responseForCassette(real: Response, live: Request, options: Norm
     response = next === null ? null : Response.from(next)
   }
   return response
+}
+
+/** Whether `response` holds `real`'s body bytes, rather than a rewritten copy. */
+function sharesBody(response: Response, real: Response): boolean {
+  return response.bodyLength > 0 && response.bodyParts[0]!.buffer === real.bodyParts[0]!.buffer
 }
 
 /**
@@ -75,11 +83,11 @@ export function responseForClient(recorded: Response, live: Request, options: No
     ? replayResponse(recorded, live.method)
     : replayResponse(recorded, live.method, (served) => SensitiveDataFilter.response(served, options.sensitiveData.revealing(live)))
   const headers = new HttpHeaders(response.headers)
-  if (mayHaveBody(live.method, response.status.code)) agreeContentLength(headers, response.body.length)
+  if (mayHaveBody(live.method, response.status.code)) agreeContentLength(headers, response.bodyLength)
   return {
     status: { code: response.status.code, message: response.status.message },
     headers,
-    body: replayedBody(response.body, response.chunks, options.replaySpeed),
+    body: replayedBody(response.bodyParts, response.chunks, options.replaySpeed),
   }
 }
 

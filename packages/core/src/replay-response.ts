@@ -36,15 +36,15 @@ const servedForBody = new WeakMap<Response, Response>()
 
 function agreeing(stored: Response, method: string, reveal?: (response: Response) => Response): Response {
   let response = stored
-  if (stored.body.length > 0 && stored.headers.has('content-encoding') && !isEncodedAsDeclared(stored)) {
-    response = new Response({ status: stored.status, headers: new HttpHeaders(stored.headers).delete('content-encoding'), body: stored.body })
+  if (stored.bodyLength > 0 && stored.headers.has('content-encoding') && !isEncodedAsDeclared(stored)) {
+    response = new Response({ status: stored.status, headers: new HttpHeaders(stored.headers).delete('content-encoding'), bodyParts: stored.bodyParts })
   }
   // After the secrets are revealed, which may change the body's length.
   if (reveal !== undefined) response = reveal(response)
   const length = response.headers.get('content-length')
-  if (length !== undefined && length !== String(response.body.length) && hasBody(response.status.code, method)) {
-    const headers = new HttpHeaders(response.headers).set('Content-Length', String(response.body.length))
-    response = new Response({ status: response.status, headers, body: response.body })
+  if (length !== undefined && length !== String(response.bodyLength) && hasBody(response.status.code, method)) {
+    const headers = new HttpHeaders(response.headers).set('Content-Length', String(response.bodyLength))
+    response = new Response({ status: response.status, headers, bodyParts: response.bodyParts })
   }
   return response
 }

@@ -6,6 +6,13 @@ export interface ResponseInit {
   status: number | { code: number; message?: string }
   headers?: HeadersInput
   body?: BodyInput
+  /**
+   * The body as the chunks it was received in, held as they are rather than
+   * concatenated (in place of `body`): a recorded body is kept so until
+   * something needs its bytes in one piece (#15: recording a 100 MB download
+   * holds it once). The chunks must not be written into afterwards.
+   */
+  bodyParts?: readonly Uint8Array[] | undefined
   /** Where the body's chunks fell as it was received, and when; see `Response.chunks`. */
   chunks?: readonly ResponseChunk[] | undefined
   /** Milliseconds from sending the request to the response head, while recording. */
@@ -21,7 +28,15 @@ export interface ResponseInit {
 export class Response {
   readonly status: { readonly code: number; readonly message: string }
   readonly headers: HttpHeaders
-  readonly body: Uint8Array
+  /**
+   * The body in one piece. A body held as the chunks it was recorded in is
+   * concatenated on first access (and then held so, the chunks dropped): it
+   * is an own enumerable property either way, so `{ ...response }` carries it.
+   */
+  declare readonly body: Uint8Array
+  /** The chunks of a body not yet concatenated, and their total size. */
+  #parts: readonly Uint8Array[] | undefined
+  #partsLength = 0
   /**
    * The chunks the body arrived in while recording, each with the time since
    * the one before (the first: since the head); saved under `response.stream`.
@@ -40,10 +55,39 @@ export class Response {
   constructor(init: ResponseInit) {
     this.status = statusOf(init.status)
     this.headers = new HttpHeaders(init.headers)
-    this.body = toBytes(init.body) ?? Buffer.alloc(0)
-    this.chunks = init.chunks !== undefined && sizeOf(init.chunks) === this.body.length ? init.chunks : undefined
+    const parts = init.bodyParts
+    if (parts !== undefined && parts.length > 1) {
+      this.#parts = parts
+      for (const part of parts) this.#partsLength += part.byteLength
+      Object.defineProperty(this, 'body', { configurable: true, enumerable: true, get: () => this.#concatenated() })
+    } else {
+      this.body = (parts === undefined ? toBytes(init.body) : toBytes(parts[0])) ?? Buffer.alloc(0)
+    }
+    this.chunks = init.chunks !== undefined && sizeOf(init.chunks) === this.bodyLength ? init.chunks : undefined
     this.headDelayMs = init.headDelayMs
     this.cutShort = init.cutShort ?? false
+  }
+
+  /** The body's size in bytes, without concatenating a body held in chunks. */
+  get bodyLength(): number {
+    return this.#parts !== undefined ? this.#partsLength : this.body.length
+  }
+
+  /**
+   * The body without concatenating it: the chunks it is held in, or the body
+   * as its one part. Pass them as `bodyParts` to build a response with the
+   * same body, still unconcatenated.
+   */
+  get bodyParts(): readonly Uint8Array[] {
+    return this.#parts ?? [this.body]
+  }
+
+  #concatenated(): Uint8Array {
+    // A new buffer: what a hook writes into it never reaches the chunks a client read.
+    const body = Buffer.concat(this.#parts!, this.#partsLength)
+    Object.defineProperty(this, 'body', { configurable: true, enumerable: true, writable: true, value: body })
+    this.#parts = undefined
+    return body
   }
 
   /** A copy whose headers may be changed without touching this one (the body bytes are shared). */
@@ -51,7 +95,7 @@ export class Response {
     return new Response({
       status: this.status,
       headers: this.headers,
-      body: this.body,
+      bodyParts: this.bodyParts,
       chunks: this.chunks,
       headDelayMs: this.headDelayMs,
       cutShort: this.cutShort,

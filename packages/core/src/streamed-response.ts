@@ -48,6 +48,7 @@ export function isStreamSource(body: BodySource): body is AsyncIterable<Uint8Arr
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+const NO_BYTES = Buffer.alloc(0)
 
 /**
  * A body already whole (a replay, a transport that buffers): one chunk, and
@@ -72,26 +73,71 @@ export function wholeBody(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   }
 }
 
-/**
- * A recorded body replayed in the chunks it was recorded in: views into the
- * stored bytes (no copy per chunk), each after its recorded delay divided by
- * `speed`, or one event-loop turn apart when `speed` is undefined ('instant'). Without chunk
- * data (a cassette of vcrpy, Ruby VCR or an older vcrjs) the body is one chunk.
- * No generator, because replay is the hot path.
- */
-export function replayedBody(bytes: Uint8Array, chunks: readonly ResponseChunk[] | undefined, speed: number | undefined): AsyncIterable<Uint8Array> {
-  if (chunks === undefined || (chunks.length <= 1 && speed === undefined)) return wholeBody(bytes)
+/** A body held in several parts, with no chunk data: the parts one after the other. */
+function partsBody(parts: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
   return {
     [Symbol.asyncIterator]() {
       let index = 0
+      return {
+        next: () => Promise.resolve(index < parts.length ? { done: false, value: parts[index++]! } : DONE),
+        return: () => {
+          index = parts.length
+          return Promise.resolve(DONE)
+        },
+      }
+    },
+  }
+}
+
+/**
+ * A recorded body replayed in the chunks it was recorded in, each after its
+ * recorded delay divided by `speed`, or one event-loop turn apart when
+ * `speed` is undefined ('instant'). `parts` is the body as the response holds
+ * it: one buffer for a body loaded from a cassette, whose chunks are views
+ * into it, or the chunks themselves for a body recorded in this run (#15: no
+ * copy per chunk either way). Without chunk data (a cassette of vcrpy, Ruby
+ * VCR or an older vcrjs) the body is one chunk. No generator, because replay
+ * is the hot path.
+ */
+export function replayedBody(parts: readonly Uint8Array[], chunks: readonly ResponseChunk[] | undefined, speed: number | undefined): AsyncIterable<Uint8Array> {
+  if (chunks === undefined || (chunks.length <= 1 && speed === undefined)) return parts.length === 1 ? wholeBody(parts[0]!) : partsBody(parts)
+  return {
+    [Symbol.asyncIterator]() {
+      let index = 0
+      let part = 0
       let offset = 0
       let stopped = false
+      /** The next `size` bytes: the part itself when a chunk is a whole part (a body recorded in this run), else a view into the part they lie in. */
+      const take = (size: number): Uint8Array => {
+        if (size === 0) return NO_BYTES
+        const current = parts[part]!
+        if (offset === 0 && size === current.length) {
+          part++
+          return current
+        }
+        if (offset + size > current.length) return gathered(size)
+        const value = current.subarray(offset, (offset += size))
+        if (offset === current.length) {
+          part++
+          offset = 0
+        }
+        return value
+      }
+      // A chunk across parts (chunk data that does not line up with how the body is held) is the one copy made.
+      const gathered = (size: number): Uint8Array => {
+        const value = Buffer.allocUnsafe(size)
+        for (let filled = 0; filled < size; ) {
+          const piece = take(Math.min(size - filled, parts[part]!.length - offset))
+          value.set(piece, filled)
+          filled += piece.length
+        }
+        return value
+      }
       return {
         next: () => {
           if (stopped || index >= chunks.length) return Promise.resolve(DONE)
-          const chunk = chunks[index++]!
-          const value = bytes.subarray(offset, (offset += chunk.size))
-          const wait = speed === undefined ? 0 : chunk.delayMs / speed
+          const value = take(chunks[index++]!.size)
+          const wait = speed === undefined ? 0 : chunks[index - 1]!.delayMs / speed
           if (wait > 0) return replayWait(wait).then(() => (stopped ? DONE : { done: false, value }))
           if (index === 1) return Promise.resolve({ done: false, value })
           // One turn of the event loop between chunks, or a client that buffers (an IncomingMessage, a web stream) would read them as one.
