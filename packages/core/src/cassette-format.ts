@@ -57,25 +57,31 @@ function oldFormatMessage(data: unknown[]): string {
   return "it is in vcrpy's pre-1.0 format (a bare list of interactions); convert it with `python -m vcr.migration <file>` or delete it to record anew"
 }
 
-/** vcrpy's version 1 format, keys in the order vcrpy writes them. */
-export function interactionsToData(interactions: readonly Interaction[]): CassetteData {
+/**
+ * vcrpy's version 1 format, keys in the order vcrpy writes them. `dataOf`
+ * builds one interaction's data: a caller that builds the list more than once
+ * passes one that remembers it, since a body's text is as large as the body.
+ */
+export function interactionsToData(interactions: readonly Interaction[], dataOf: (interaction: Interaction) => unknown = interactionData): CassetteData {
+  return { interactions: interactions.map(dataOf), version: CASSETTE_FORMAT_VERSION }
+}
+
+/** One interaction in vcrpy's version 1 format. */
+export function interactionData(interaction: Interaction): Record<string, unknown> {
   return {
-    interactions: interactions.map((interaction) => ({
-      request: {
-        body: interaction.request.body === null ? null : bodyValue(interaction.request.body),
-        headers: interaction.request.headers.toMultiMap(),
-        method: interaction.request.method,
-        uri: interaction.request.url,
-      },
-      response: {
-        body: { string: bodyValue(interaction.response.body) },
-        headers: interaction.response.headers.toMultiMap(),
-        status: { code: interaction.response.status.code, message: interaction.response.status.message },
-        ...streamValue(interaction.response),
-      },
-      ...(interaction.recordedAt ? { recorded_at: interaction.recordedAt.toISOString() } : {}),
-    })),
-    version: CASSETTE_FORMAT_VERSION,
+    request: {
+      body: interaction.request.body === null ? null : bodyValue(interaction.request.body),
+      headers: interaction.request.headers.toMultiMap(),
+      method: interaction.request.method,
+      uri: interaction.request.url,
+    },
+    response: {
+      body: { string: bodyValue(interaction.response.body) },
+      headers: interaction.response.headers.toMultiMap(),
+      status: { code: interaction.response.status.code, message: interaction.response.status.message },
+      ...streamValue(interaction.response),
+    },
+    ...(interaction.recordedAt ? { recorded_at: interaction.recordedAt.toISOString() } : {}),
   }
 }
 

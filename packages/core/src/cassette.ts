@@ -1,4 +1,4 @@
-import { CassetteFormatProblem, interactionsFromData, interactionsToData } from './cassette-format.js'
+import { CassetteFormatProblem, interactionData, interactionsFromData, interactionsToData } from './cassette-format.js'
 import { type Merged, mergeStored } from './cassette-merge.js'
 import { STORED_VERSION } from './persisters/persister.js'
 import { ejectListened, removeInserted, reportEjected } from './context.js'
@@ -220,11 +220,14 @@ export class Cassette {
       // What another writer merges in was scanned by that writer.
       const findings = scanBeforeSave(this.path, mine, this.#options.secretScan)
       saved = { interactions: mine }
-      await this.#options.persister.saveCassette(this.path, interactionsToData(mine), this.#options.serializer, {
+      // The merge builds the data again: each interaction's is built once, as its body's text is as large as the body.
+      const built = new Map<Interaction, unknown>()
+      const dataOf = (interaction: Interaction) => built.get(interaction) ?? built.set(interaction, interactionData(interaction)).get(interaction)
+      await this.#options.persister.saveCassette(this.path, interactionsToData(mine, dataOf), this.#options.serializer, {
         loadedVersion: this.#stored.version,
         merge: (stored) => {
           saved = mergeStored(stored, { path: this.path, mine, base: this.#stored.interactions, replacesUnreadable: this.recordMode === 'all' })
-          return interactionsToData(saved.interactions)
+          return interactionsToData(saved.interactions, dataOf)
         },
       })
       warnSecrets(this.path, findings)

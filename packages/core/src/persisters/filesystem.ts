@@ -82,13 +82,21 @@ export async function saveFile(path: string, data: CassetteData, serializer: Ser
   try {
     await sweepTemporaries(folder, stem, limits.staleMs)
     const final = options?.merge ? options.merge(await storedNow(target, serializer, options.loadedVersion)) : data
-    let text: string
+    const serializerFailed = (error: unknown) => new CassetteSaveError(path, `the serializer failed (${firstLine(error)})`, { cause: error })
+    let pieces: Iterator<string>
     try {
-      text = serializer.serialize(final)
+      pieces = serializer.serializePieces ? serializer.serializePieces(final)[Symbol.iterator]() : [serializer.serialize(final)][Symbol.iterator]()
     } catch (error) {
-      throw new CassetteSaveError(path, `the serializer failed (${firstLine(error)})`, { cause: error })
+      throw serializerFailed(error)
     }
-    await writeAtomically(target, text, scratch())
+    // The first piece before the temporary file exists: most serializers fail there, if at all.
+    let first: IteratorResult<string>
+    try {
+      first = pieces.next()
+    } catch (error) {
+      throw serializerFailed(error)
+    }
+    await writeAtomically(target, first, pieces, serializerFailed, scratch())
   } catch (error) {
     failed(error)
   } finally {
@@ -133,17 +141,30 @@ async function storedNow(target: string, serializer: Serializer, loadedVersion: 
 }
 
 /**
- * Writes `text` to `temporary`, flushes it, gives it the mode (and, as root,
+ * Writes the serializer's pieces to `temporary`, flushes it, gives it the mode (and, as root,
  * the owner) of the file it replaces, renames it over `target` and flushes the folder, so that after a
  * crash or a power loss the cassette is the old file or the new one. The
  * temporary file is removed whatever fails.
  */
-async function writeAtomically(target: string, text: string, temporary: string): Promise<void> {
+async function writeAtomically(
+  target: string,
+  first: IteratorResult<string>,
+  pieces: Iterator<string>,
+  serializerFailed: (error: unknown) => Error,
+  temporary: string,
+): Promise<void> {
   try {
     const previous = await stat(target).catch(() => undefined)
     const handle = await open(temporary, 'wx', previous ? previous.mode & 0o7777 : 0o666)
     try {
-      await handle.writeFile(text, 'utf8')
+      for (let piece = first; !piece.done; ) {
+        await writeAll(handle, Buffer.from(piece.value, 'utf8'))
+        try {
+          piece = pieces.next()
+        } catch (error) {
+          throw serializerFailed(error)
+        }
+      }
       if (previous) {
         // Root (a container, CI) re-recording a user's cassette must not hand it to root.
         if (process.getuid?.() === 0 && (previous.uid !== 0 || previous.gid !== 0)) await handle.chown(previous.uid, previous.gid)
@@ -160,6 +181,14 @@ async function writeAtomically(target: string, text: string, temporary: string):
     throw error
   }
   await syncFolder(dirname(target))
+}
+
+/** Appends `bytes` at the file's position; a write may take fewer bytes than asked. */
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, null)
+    offset += bytesWritten
+  }
 }
 
 /** Makes the rename durable; some platforms and file systems cannot open or flush a folder, which only loses that guarantee. */

@@ -3,7 +3,7 @@ import { CassetteSerializationError } from '../errors.js'
 import { interactionsFromData, streamValue } from '../cassette-format.js'
 import type { Interaction } from '../interaction.js'
 import type { CassetteData, Serializer } from './serializer.js'
-import { yamlSerializer } from './yaml.js'
+import { yamlPieces, yamlSerializer } from './yaml.js'
 
 /**
  * Ruby VCR's cassette format (`http_interactions`), for cassettes a Ruby
@@ -16,18 +16,24 @@ import { yamlSerializer } from './yaml.js'
  */
 export const rubyYamlSerializer: Serializer = {
   serialize(data: CassetteData): string {
-    // The data arrives in vcrpy's shape (what every serializer gets); going through the model reuses its reader.
-    let interactions: Interaction[]
-    try {
-      interactions = interactionsFromData(data)
-    } catch (error) {
-      throw new CassetteSerializationError(`cannot write the data as a Ruby VCR cassette: ${(error as Error).message}; pass vcrpy-shaped cassette data (interactionsToData)`, { cause: error })
-    }
-    return `---\n${yamlSerializer.serialize(rubyCassetteData(interactions, new Date()))}`
+    return [...rubyYamlPieces(data)].join('')
   },
+  serializePieces: rubyYamlPieces,
   deserialize(text: string): unknown {
     return yamlSerializer.deserialize(text)
   },
+}
+
+function* rubyYamlPieces(data: CassetteData): Generator<string> {
+  // The data arrives in vcrpy's shape (what every serializer gets); going through the model reuses its reader.
+  let interactions: Interaction[]
+  try {
+    interactions = interactionsFromData(data)
+  } catch (error) {
+    throw new CassetteSerializationError(`cannot write the data as a Ruby VCR cassette: ${(error as Error).message}; pass vcrpy-shaped cassette data (interactionsToData)`, { cause: error })
+  }
+  yield '---\n'
+  yield* yamlPieces(rubyCassetteData(interactions, new Date()))
 }
 
 /** What this writes in `recorded_with`, where Ruby VCR writes `VCR 6.0.0`. */

@@ -8,4 +8,11 @@ export type CassetteData = Record<string, unknown>
 export interface Serializer {
   serialize(data: CassetteData): string
   deserialize(text: string): unknown
+  /**
+   * Optional: the text `serialize` returns, as pieces whose concatenation is
+   * that text. The filesystem persister writes them one by one, so a cassette
+   * holding a large body is never one string (nor its escaped body). A piece
+   * never ends inside a surrogate pair.
+   */
+  serializePieces?(data: CassetteData): Iterable<string>
 }

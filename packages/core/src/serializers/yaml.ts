@@ -17,16 +17,9 @@ import type { CassetteData, Serializer } from './serializer.js'
  */
 export const yamlSerializer: Serializer = {
   serialize(data: CassetteData): string {
-    const lines: string[] = []
-    try {
-      emitMapping(data, 0, lines)
-    } catch (error) {
-      // Only data that contains itself (or is nested thousands deep) overflows the stack; nothing vcrjs reads or records does.
-      if (error instanceof RangeError) throw new CassetteSerializationError(`cannot write the data as YAML (${error.message}): it contains itself or is nested too deeply`, { cause: error })
-      throw error
-    }
-    return `${lines.join('\n')}\n`
+    return [...yamlPieces(data)].join('')
   },
+  serializePieces: yamlPieces,
   deserialize(text: string): unknown {
     const emitted = readEmittedYaml(text)
     if (emitted) return emitted.value
@@ -50,7 +43,99 @@ export const yamlSerializer: Serializer = {
 
 type Value = unknown
 
-function emitMapping(map: Record<string, Value>, indent: number, out: string[]): void {
+/**
+ * The file's text in pieces of about `PIECE_CHARS`, so that a large body is
+ * written without the whole file (or the body's escaped form) ever being one
+ * string. The emitter writes lines into a list; a large scalar or a binary
+ * block stays there as a reference to the data's own string or bytes, and is
+ * escaped window by window only here.
+ */
+export function* yamlPieces(data: CassetteData): Generator<string> {
+  const lines: Line[] = []
+  try {
+    emitMapping(data, 0, lines)
+  } catch (error) {
+    // Only data that contains itself (or is nested thousands deep) overflows the stack; nothing vcrjs reads or records does.
+    if (error instanceof RangeError) throw new CassetteSerializationError(`cannot write the data as YAML (${error.message}): it contains itself or is nested too deeply`, { cause: error })
+    throw error
+  }
+  let batch: string[] = []
+  let size = 0
+  for (const line of lines) {
+    if (typeof line !== 'string') {
+      if (batch.length > 0) yield `${batch.join('\n')}\n`
+      batch = []
+      size = 0
+      yield* line.render()
+      continue
+    }
+    batch.push(line)
+    size += line.length
+    if (size >= PIECE_CHARS) {
+      yield `${batch.join('\n')}\n`
+      batch = []
+      size = 0
+    }
+  }
+  if (batch.length > 0) yield `${batch.join('\n')}\n`
+}
+
+/** How long a piece of the text is, in characters; also the window a large scalar is escaped in. */
+const PIECE_CHARS = 1 << 20
+
+/** A line of the file: text, or one that holds a large value and renders it in pieces (each ending the line with its newline). */
+type Line = string | LargeLine
+
+interface LargeLine {
+  /** What precedes the value on its line: indentation, key and colon, or a list dash. */
+  head: string
+  render(): Generator<string>
+}
+
+/** A `!!binary` block of `bytes`, in lines of 76 base64 characters as PyYAML writes them. */
+function binaryBlock(head: string, bytes: Uint8Array, pad: string): LargeLine {
+  return {
+    head,
+    *render() {
+      yield `${this.head} !!binary |\n`
+      // 57 bytes make one line of 76 characters, so windows of whole lines join as the whole block would.
+      const window = 57 * Math.floor(PIECE_CHARS / 76)
+      for (let start = 0; start < bytes.byteLength; start += window) {
+        const base64 = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(window, bytes.byteLength - start)).toString('base64')
+        yield `${pad}${base64.replace(/.{76}(?!$)/g, `$&\n${pad}`)}\n`
+      }
+    },
+  }
+}
+
+/** A scalar longer than a piece, written as `scalar` would write it, one window at a time. */
+function largeScalar(head: string, value: string): LargeLine {
+  const [quote, escape]: [string, (window: string) => string] = isPlainSafe(value)
+    ? ['', (window) => window]
+    : PRINTABLE_ONE_LINE.test(value)
+      ? ["'", (window) => window.replaceAll("'", "''")]
+      : ['"', (window) => doubleQuoted(window).slice(1, -1)]
+  return {
+    head,
+    *render() {
+      yield `${this.head} ${quote}`
+      for (let start = 0; start < value.length; ) {
+        let end = Math.min(start + PIECE_CHARS, value.length)
+        // A window never ends between the halves of a surrogate pair: each half alone would be escaped as a lone surrogate.
+        if (end < value.length && isHighSurrogate(value.charCodeAt(end - 1))) end--
+        yield escape(value.slice(start, end))
+        start = end
+      }
+      yield `${quote}\n`
+    },
+  }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
+}
+
+function emitMapping(map: Record<string, Value>, indent: number, out: Line[]): void {
   const pad = ' '.repeat(indent)
   for (const [key, value] of Object.entries(map)) {
     if (value === undefined) continue
@@ -63,13 +148,9 @@ function emitMapping(map: Record<string, Value>, indent: number, out: string[]):
  * Writes `value` after `head` (a key and colon, or a `-` list marker).
  * Sequences under a mapping key are not indented, as PyYAML writes them.
  */
-function emitValue(value: Value, head: string, indent: number, out: string[], underKey: boolean): void {
+function emitValue(value: Value, head: string, indent: number, out: Line[], underKey: boolean): void {
   if (value instanceof Uint8Array) {
-    out.push(`${head} !!binary |`)
-    const base64 = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
-    const pad = ' '.repeat(indent + 2)
-    // The block as one string rather than one per 76-character line: a 100 MB body has 1.8 million of them.
-    if (base64 !== '') out.push(pad + base64.replace(/.{76}(?!$)/g, `$&\n${pad}`))
+    out.push(binaryBlock(head, value, ' '.repeat(indent + 2)))
     return
   }
   if (Array.isArray(value)) {
@@ -91,7 +172,9 @@ function emitValue(value: Value, head: string, indent: number, out: string[], un
         // spreading a nested list of lines into it overflows the stack for a large binary body's base64 lines.
         const first = out.length
         emitMapping(item, itemIndent + 2, out)
-        out[first] = `${pad}- ${out[first]!.slice(itemIndent + 2)}`
+        const line = out[first]!
+        if (typeof line === 'string') out[first] = `${pad}- ${line.slice(itemIndent + 2)}`
+        else line.head = `${pad}- ${line.head.slice(itemIndent + 2)}`
       } else {
         emitValue(item, `${pad}-`, itemIndent, out, false)
       }
@@ -107,7 +190,8 @@ function emitValue(value: Value, head: string, indent: number, out: string[], un
     emitMapping(value, indent + 2, out)
     return
   }
-  out.push(`${head} ${scalar(value, head)}`)
+  if (typeof value === 'string' && value.length > PIECE_CHARS) out.push(largeScalar(head, value))
+  else out.push(`${head} ${scalar(value, head)}`)
 }
 
 function isMapping(value: Value): value is Record<string, Value> {
