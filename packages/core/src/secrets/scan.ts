@@ -1,6 +1,6 @@
 import { decodeCompressedResponse } from '../decode-compressed.js'
 import type { Interaction } from '../interaction.js'
-import { findSecrets, findSecretsInHeader, type SecretSpan } from './detect.js'
+import { findSecrets, findSecretsInBytes, findSecretsInHeader, SCAN_WINDOW_BYTES, type SecretSpan } from './detect.js'
 import { ANCHORS, SCHEME_CREDENTIAL } from './patterns.js'
 
 /** One credential in a cassette: where it sits and how to keep it out. Never the credential itself. */
@@ -25,8 +25,10 @@ export function scanInteractions(interactions: readonly Interaction[]): SecretFi
   interactions.forEach(({ request, response }, index) => {
     // A compressed body (as fetch asks for by default) is read decoded: gzip would hide any token.
     const compressed = response.headers.has('content-encoding')
-    const responseText = latin1((compressed ? decodeCompressedResponse(response) : response).body)
-    if (!mayHoldSecrets(request, responseText, response.headers)) return
+    const responseBody = (compressed ? decodeCompressedResponse(response) : response).body
+    // A large body is read in windows (findSecretsInBytes), never as one string; a small one joins the interaction's one anchor test.
+    const responseText = responseBody.byteLength <= SCAN_WINDOW_BYTES ? latin1(responseBody) : undefined
+    if (responseText !== undefined && !mayHoldSecrets(request, responseText, response.headers)) return
     const report = (location: string, hits: readonly SecretSpan[], fix: (hit: SecretSpan) => string) => {
       if (hits.length === 0) return
       const seen = new Set<string>()
@@ -47,7 +49,7 @@ export function scanInteractions(interactions: readonly Interaction[]): SecretFi
     for (const [name, value] of response.headers) {
       report(`response header ${name}`, findSecretsInHeader(value), () => `filterResponseHeaders: ['${name.toLowerCase()}']`)
     }
-    report('response body', findSecrets(responseText), (hit) =>
+    report('response body', responseText === undefined ? findSecretsInBytes(responseBody) : findSecrets(responseText), (hit) =>
       compressed ? `decodeCompressedResponse: true, ${sensitiveDataFix(hit)}` : sensitiveDataFix(hit),
     )
   })
