@@ -8,7 +8,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createConsumerProjects, mainProject, type RunnerVariant, runCommand, runnerCommand, runnerVariants, testCounts } from './consumer-project.js'
-import { CONCURRENT_VITEST_FILE, EXPECTED_TEST_COUNT, ODD_TITLE } from './scenario-files.js'
+import { CONCURRENT_JEST_FILE, CONCURRENT_VITEST_FILE, EXPECTED_TEST_COUNT, JEST_FOCUS_FILE, JEST_TITLES_FILE, ODD_TITLE } from './scenario-files.js'
 
 // Consumer projects built from the packed tarballs, installed with npm, each
 // runner run for real: record, replay under CI with the server stopped, a
@@ -25,6 +25,8 @@ const dir = mainProject(root)
 /** A local server answering `{ path, hit }`; restartable on the same port, since the cassettes hold its URL. */
 class PathServer {
   hits = 0
+  /** The paths requested, in order. */
+  readonly paths: string[] = []
   port = 0
   #server: Server | undefined
 
@@ -32,6 +34,7 @@ class PathServer {
     if (this.#server) return
     const server = createServer((req, res) => {
       this.hits++
+      this.paths.push(req.url ?? '')
       res.setHeader('content-type', 'application/json')
       res.end(JSON.stringify({ path: req.url, hit: this.hits }))
     })
@@ -222,6 +225,98 @@ describe.each(named(variants.filter((variant) => variant.runner === 'vitest')))(
     } finally {
       await rm(file)
       await rm(join(folder, '__cassettes__', 'concurrent.test.mjs'), { recursive: true, force: true })
+    }
+  })
+})
+
+describe.each(named(variants.filter((variant) => variant.runner === 'jest')))('%s: test.concurrent', (_name, { project }) => {
+  it("refuses a concurrent test's request made outside a cassette of its own, recording and replaying, and records the rest", async () => {
+    const folder = join(project, 'jest')
+    const file = join(folder, 'concurrent.test.cjs')
+    await writeFile(file, CONCURRENT_JEST_FILE)
+    const cassettes = join(folder, '__cassettes__', 'concurrent.test.cjs')
+    const own = join(folder, 'explicit', 'concurrent-own.yaml')
+    const runJest = (env: Record<string, string>) => {
+      const [command, args] = runnerCommand(project, 'jest', ['concurrent.test.cjs'])
+      return runCommand(command, args, folder, { VCRJS_API: server.origin, ...env })
+    }
+    const expectRefused = (output: string) => {
+      expect(testCounts('jest', output), output).toEqual({ passed: 2, failed: 2 })
+      for (const name of ['one', 'two']) {
+        expect(output).toContain(`Test "together > ${name}" made a request with no cassette of its own: it runs with test.concurrent (as does "together > `)
+      }
+      expect(output).toContain('ConcurrentTestsError')
+      expect(output).toContain("Drop .concurrent from that test, or wrap its requests in a vcr.useCassette('<name>.yaml', async () => { ... }) of its own.")
+    }
+    try {
+      await server.start()
+      const from = server.paths.length
+      const recorded = await runJest({})
+      expectRefused(recorded.output)
+      expect(server.paths.slice(from).sort()).toEqual(['/j/own', '/j/turn'])
+      expect([...(await snapshot(cassettes)).keys()]).toEqual(['together/in turn.yaml'])
+      expect((await readFile(join(cassettes, 'together', 'in turn.yaml'), 'utf8')).match(/uri: .*/g)).toEqual([`uri: ${server.origin}/j/turn`])
+      expect(await readFile(own, 'utf8')).toContain(`uri: ${server.origin}/j/own\n`)
+
+      const before = await snapshot(cassettes)
+      await server.stop()
+      const hits = server.hits
+      const replayed = await runJest({ CI: 'true' })
+      expectRefused(replayed.output)
+      expect(server.hits).toBe(hits)
+      expect(await snapshot(cassettes)).toEqual(before)
+    } finally {
+      await rm(file)
+      await rm(own, { force: true })
+      await rm(cassettes, { recursive: true, force: true })
+    }
+  })
+})
+
+describe.each(named(variants.filter((variant) => variant.runner === 'jest')))('%s: generated titles and tests that do not run', (_name, { project }) => {
+  it('test.each and describe.each get a cassette each; test.skip, test.todo and tests beside a test.only get none', async () => {
+    const folder = join(project, 'jest')
+    const files = { 'titles.test.cjs': JEST_TITLES_FILE, 'focus.test.cjs': JEST_FOCUS_FILE }
+    for (const [name, text] of Object.entries(files)) await writeFile(join(folder, name), text)
+    const cassettes = join(folder, '__cassettes__')
+    const runJest = (env: Record<string, string>) => {
+      const [command, args] = runnerCommand(project, 'jest', Object.keys(files))
+      return runCommand(command, args, folder, { VCRJS_API: server.origin, ...env })
+    }
+    const ours = async () => [...(await snapshot(cassettes)).keys()].filter((path) => path.startsWith('titles.test.cjs/') || path.startsWith('focus.test.cjs/')).sort()
+    try {
+      await server.start()
+      const from = server.paths.length
+      const recorded = await runJest({})
+      expect(recorded.code, recorded.output).toBe(0)
+      expect(recorded.output).toMatch(/Tests:\s+2 skipped, 1 todo, 5 passed, 8 total/)
+      expect(server.paths.slice(from).sort()).toEqual(['/f/focused', '/t/1', '/t/2', '/t/x', '/t/y'])
+      expect(await ours()).toEqual([
+        'focus.test.cjs/focused.yaml',
+        'titles.test.cjs/each first.yaml',
+        'titles.test.cjs/each second.yaml',
+        'titles.test.cjs/group x/fetches.yaml',
+        'titles.test.cjs/group y/fetches.yaml',
+      ])
+      for (const [cassette, path] of [['each first', '1'], ['each second', '2'], ['group x/fetches', 'x'], ['group y/fetches', 'y']]) {
+        expect(await readFile(join(cassettes, 'titles.test.cjs', `${cassette}.yaml`), 'utf8')).toContain(`uri: ${server.origin}/t/${path}\n`)
+      }
+      const usage = JSON.parse(await readFile(join(cassettes, 'titles.test.cjs', '.vcrjs-usage.json'), 'utf8'))
+      expect(usage.cassettes.map((c: { path: string }) => c.path).sort()).toEqual(['each first.yaml', 'each second.yaml', 'group x/fetches.yaml', 'group y/fetches.yaml'])
+
+      const before = await snapshot(cassettes)
+      await server.stop()
+      const hits = server.hits
+      const replayed = await runJest({ CI: 'true' })
+      expect(replayed.code, replayed.output).toBe(0)
+      expect(replayed.output).toMatch(/Tests:\s+2 skipped, 1 todo, 5 passed, 8 total/)
+      expect(server.hits).toBe(hits)
+      expect(await snapshot(cassettes)).toEqual(before)
+    } finally {
+      for (const name of Object.keys(files)) {
+        await rm(join(folder, name))
+        await rm(join(cassettes, name), { recursive: true, force: true })
+      }
     }
   })
 })

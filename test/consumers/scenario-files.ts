@@ -173,3 +173,82 @@ describe.concurrent('together', () => {
   }
 })
 `
+
+/**
+ * Jest tests declared with `test.concurrent` (/j/one, /j/two), one of them
+ * with a `vcr.useCassette` of its own (/j/own), and a test run in turn
+ * (/j/turn) declared first. jest-circus runs concurrent bodies outside the
+ * hooks that insert each test's cassette: Jest 29 starts them all before
+ * the first test's hooks, so "one" waits until "in turn" has its cassette
+ * in, and "in turn" waits until "one" requested; Jest 30 runs "in turn"
+ * alone first (no concurrent body started), then the concurrent ones side
+ * by side.
+ */
+export const CONCURRENT_JEST_FILE = `const api = process.env.VCRJS_API
+async function get(path) {
+  return (await (await fetch(api + path)).json()).path
+}
+let oneStarted = false
+let turnIn
+const turnStarted = new Promise((resolve) => (turnIn = resolve))
+let oneDone
+const oneRequested = new Promise((resolve) => (oneDone = resolve))
+
+describe('together', () => {
+  test('in turn', async () => {
+    turnIn()
+    if (oneStarted) await oneRequested
+    expect(await get('/j/turn')).toBe('/j/turn')
+  })
+  test.concurrent('one', async () => {
+    oneStarted = true
+    await turnStarted
+    try {
+      expect(await get('/j/one')).toBe('/j/one')
+    } finally {
+      oneDone()
+    }
+  })
+  test.concurrent('two', async () => {
+    expect(await get('/j/two')).toBe('/j/two')
+  })
+  test.concurrent('own cassette', async () => {
+    await vcr.useCassette('concurrent-own.yaml', async () => {
+      expect(await get('/j/own')).toBe('/j/own')
+    })
+  })
+})
+`
+
+/** Jest's generated titles (`test.each`, `describe.each`) and tests that do not run (`test.skip`, `test.todo`, those beside a `test.only`). */
+export const JEST_TITLES_FILE = `const api = process.env.VCRJS_API
+async function get(path) {
+  return (await (await fetch(api + path)).json()).path
+}
+
+test.each([['first', '/t/1'], ['second', '/t/2']])('each %s', async (_name, path) => {
+  expect(await get(path)).toBe(path)
+})
+
+describe.each(['x', 'y'])('group %s', (group) => {
+  test('fetches', async () => {
+    expect(await get('/t/' + group)).toBe('/t/' + group)
+  })
+})
+
+test.skip('skipped', async () => {
+  await get('/t/skipped')
+})
+
+test.todo('later')
+`
+
+export const JEST_FOCUS_FILE = `const api = process.env.VCRJS_API
+test.only('focused', async () => {
+  expect((await (await fetch(api + '/f/focused')).json()).path).toBe('/f/focused')
+})
+
+test('not focused', async () => {
+  await fetch(api + '/f/not-focused')
+})
+`

@@ -8,6 +8,8 @@ interface CassetteContext {
   readonly inserted: Cassette[]
   /** Told of every cassette ejected, with what it holds and what played: the runners' usage record. */
   ejectListeners?: Set<(usage: CassetteUsage) => void>
+  /** A runner's lookup of the cassette of the test a request belongs to (`setTestCassetteLookup`). */
+  testCassette?: (() => Cassette | undefined) | undefined
 }
 
 /** What a cassette held after a run and which of its interactions the run played or recorded. */
@@ -35,11 +37,24 @@ const context: CassetteContext = (holder[KEY] ??= { scoped: new AsyncLocalStorag
 
 /**
  * The cassette requests go to when an adapter was created without one: the
- * innermost `useCassette` of this async context, else the latest cassette
- * inserted with `insertCassette` and not ejected, else none.
+ * innermost `useCassette` of this async context, else the test's cassette
+ * as the runner's lookup finds it (`setTestCassetteLookup`), else the latest
+ * cassette inserted with `insertCassette` and not ejected, else none.
  */
 export function currentCassette(): Cassette | undefined {
-  return context.scoped.getStore() ?? context.inserted.at(-1)
+  return context.scoped.getStore() ?? context.testCassette?.() ?? context.inserted.at(-1)
+}
+
+/**
+ * Sets (or, with undefined, removes) how a runner integration tells, from
+ * the runner's own async context, which test a request belongs to when no
+ * `useCassette` is around it. The lookup returns that test's cassette,
+ * undefined to leave the request to the inserted cassettes, or throws when
+ * the test can have none (Jest's concurrent tests: `@vcrjs/jest`); what it
+ * throws rejects the request.
+ */
+export function setTestCassetteLookup(lookup: (() => Cassette | undefined) | undefined): void {
+  context.testCassette = lookup
 }
 
 export function runWithCassette<T>(cassette: Cassette, fn: () => T): T {

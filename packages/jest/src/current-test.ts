@@ -8,6 +8,14 @@ import type { TestIdentity } from '@vcrjs/core/runner'
 export interface JestCurrentTest extends TestIdentity {
   readonly testFile: string
   titles: string[]
+  /** Whether the test being run was declared with `test.concurrent`: its hooks do not wrap its body. */
+  concurrent: boolean
   /** The test's error once its function failed; undefined while it passes. */
   failure: { error: unknown } | undefined
+  /**
+   * The file's tests declared with `test.concurrent`, by Jest's test id (the
+   * describe titles and the title joined with spaces, the name Jest gives
+   * the async context it runs each in), with their titles.
+   */
+  concurrentTests: Map<string, string[]>
 }

@@ -13,6 +13,12 @@ interface CircusEvent {
 interface CircusBlock {
   name: string
   parent?: CircusBlock | undefined
+  children?: CircusBlock[]
+  type?: string
+  concurrent?: boolean
+}
+interface CircusState {
+  rootDescribeBlock?: CircusBlock
 }
 
 /**
@@ -38,7 +44,7 @@ export default class VcrEnvironment extends NodeEnvironment {
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context)
-    this.#current = { testFile: context.testPath, titles: [], failure: undefined }
+    this.#current = { testFile: context.testPath, titles: [], concurrent: false, failure: undefined, concurrentTests: new Map() }
   }
 
   override async setup(): Promise<void> {
@@ -48,9 +54,13 @@ export default class VcrEnvironment extends NodeEnvironment {
     Object.assign(this.global, { [JEST_CURRENT_TEST]: this.#current, [GLOBAL_FETCH_ROUTED]: true })
   }
 
-  handleTestEvent(event: CircusEvent): void {
-    if (event.name === 'test_start' && event.test) {
+  handleTestEvent(event: CircusEvent, state: CircusState): void {
+    // Before any test runs: jest-circus 29 starts the bodies of concurrent tests right after the file's beforeAll hooks.
+    if (event.name === 'run_start' && state.rootDescribeBlock) {
+      collectConcurrentTests(state.rootDescribeBlock, this.#current.concurrentTests)
+    } else if (event.name === 'test_start' && event.test) {
       this.#current.titles = titlesOf(event.test)
+      this.#current.concurrent = event.test.concurrent === true
       this.#current.failure = undefined
     } else if (event.name === 'test_fn_failure') {
       this.#current.failure = { error: event.error }
@@ -59,6 +69,17 @@ export default class VcrEnvironment extends NodeEnvironment {
 }
 
 export { VcrEnvironment as TestEnvironment }
+
+/** Every test below `block` declared with `test.concurrent`, by its Jest test id (what jest-circus's `getTestID` makes of it). */
+function collectConcurrentTests(block: CircusBlock, found: Map<string, string[]>): void {
+  for (const child of block.children ?? []) {
+    if (child.type === 'describeBlock') collectConcurrentTests(child, found)
+    else if (child.type === 'test' && child.concurrent === true) {
+      const titles = titlesOf(child)
+      found.set(titles.join(' '), titles)
+    }
+  }
+}
 
 /** The describe titles then the test's title; the root block (which has no parent) is not a describe. */
 function titlesOf(test: CircusBlock): string[] {
