@@ -230,8 +230,10 @@ describe.each(named(variants.filter((variant) => variant.runner === 'vitest')))(
 })
 
 describe.each(named(variants.filter((variant) => variant.runner === 'jest')))('%s: test.concurrent', (_name, { project }) => {
-  it("refuses a concurrent test's request made outside a cassette of its own, recording and replaying, and records the rest", async () => {
+  it('records and replays each concurrent test in its own cassette on Jest 30, a failing one saving nothing; on Jest 29 refuses their requests made outside a cassette of their own', async () => {
     const folder = join(project, 'jest')
+    const version = JSON.parse(await readFile(join(project, 'node_modules', 'jest', 'package.json'), 'utf8')).version as string
+    const scoped = Number(version.split('.')[0]) >= 30
     const file = join(folder, 'concurrent.test.cjs')
     await writeFile(file, CONCURRENT_JEST_FILE)
     const cassettes = join(folder, '__cassettes__', 'concurrent.test.cjs')
@@ -240,31 +242,52 @@ describe.each(named(variants.filter((variant) => variant.runner === 'jest')))('%
       const [command, args] = runnerCommand(project, 'jest', ['concurrent.test.cjs'])
       return runCommand(command, args, folder, { VCRJS_API: server.origin, ...env })
     }
-    const expectRefused = (output: string) => {
+    const uris = async (name: string) => (await readFile(join(cassettes, 'together', name), 'utf8')).match(/uri: .*/g)
+    const expectOutcome = (output: string) => {
+      if (scoped) {
+        expect(testCounts('jest', output), output).toEqual({ passed: 4, failed: 0 })
+        return
+      }
       expect(testCounts('jest', output), output).toEqual({ passed: 2, failed: 2 })
       for (const name of ['one', 'two']) {
         expect(output).toContain(`Test "together > ${name}" made a request with no cassette of its own: it runs with test.concurrent (as does "together > `)
       }
       expect(output).toContain('ConcurrentTestsError')
-      expect(output).toContain("Drop .concurrent from that test, or wrap its requests in a vcr.useCassette('<name>.yaml', async () => { ... }) of its own.")
+      expect(output).toContain("Upgrade to Jest 30 (each concurrent test records into its own cassette), drop .concurrent from that test, or wrap its requests in a vcr.useCassette('<name>.yaml', async () => { ... }) of its own.")
     }
     try {
       await server.start()
       const from = server.paths.length
       const recorded = await runJest({})
-      expectRefused(recorded.output)
-      expect(server.paths.slice(from).sort()).toEqual(['/j/own', '/j/turn'])
-      expect([...(await snapshot(cassettes)).keys()]).toEqual(['together/in turn.yaml'])
-      expect((await readFile(join(cassettes, 'together', 'in turn.yaml'), 'utf8')).match(/uri: .*/g)).toEqual([`uri: ${server.origin}/j/turn`])
+      expectOutcome(recorded.output)
+      const requested = scoped ? ['/j/one', '/j/one/again', '/j/own', '/j/turn', '/j/two', '/j/two/again'] : ['/j/own', '/j/turn']
+      expect(server.paths.slice(from).sort()).toEqual(requested)
+      expect([...(await snapshot(cassettes)).keys()].sort()).toEqual(scoped ? ['together/in turn.yaml', 'together/one.yaml', 'together/two.yaml'] : ['together/in turn.yaml'])
+      expect(await uris('in turn.yaml')).toEqual([`uri: ${server.origin}/j/turn`])
+      if (scoped) {
+        expect(await uris('one.yaml')).toEqual([`uri: ${server.origin}/j/one`, `uri: ${server.origin}/j/one/again`])
+        expect(await uris('two.yaml')).toEqual([`uri: ${server.origin}/j/two`, `uri: ${server.origin}/j/two/again`])
+      }
       expect(await readFile(own, 'utf8')).toContain(`uri: ${server.origin}/j/own\n`)
 
       const before = await snapshot(cassettes)
       await server.stop()
       const hits = server.hits
       const replayed = await runJest({ CI: 'true' })
-      expectRefused(replayed.output)
+      expectOutcome(replayed.output)
       expect(server.hits).toBe(hits)
       expect(await snapshot(cassettes)).toEqual(before)
+
+      if (scoped) {
+        // Each concurrent test's failure is its own: "two" fails and saves nothing, "one" re-records.
+        await server.start()
+        const rerecorded = await runJest({ CI: 'true', VCR_RECORD_MODE: 'all', VCRJS_FAIL: '1' })
+        expect(testCounts('jest', rerecorded.output), rerecorded.output).toEqual({ passed: 3, failed: 1 })
+        expect(rerecorded.output).toContain('failing on purpose')
+        const after = await snapshot(cassettes)
+        expect(after.get('together/two.yaml')).toBe(before.get('together/two.yaml'))
+        expect(after.get('together/one.yaml')).not.toBe(before.get('together/one.yaml'))
+      }
     } finally {
       await rm(file)
       await rm(own, { force: true })

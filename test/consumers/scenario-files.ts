@@ -177,12 +177,13 @@ describe.concurrent('together', () => {
 /**
  * Jest tests declared with `test.concurrent` (/j/one, /j/two), one of them
  * with a `vcr.useCassette` of its own (/j/own), and a test run in turn
- * (/j/turn) declared first. jest-circus runs concurrent bodies outside the
- * hooks that insert each test's cassette: Jest 29 starts them all before
- * the first test's hooks, so "one" waits until "in turn" has its cassette
- * in, and "in turn" waits until "one" requested; Jest 30 runs "in turn"
- * alone first (no concurrent body started), then the concurrent ones side
- * by side.
+ * (/j/turn) declared first. Jest 30 runs "in turn" alone, then the
+ * concurrent tests side by side: "one" and "two" each
+ * wait after their first request until the other made its first, so both
+ * are in flight at once; with VCRJS_FAIL=1 "two" fails after its
+ * requests. Jest 29 starts the concurrent bodies before any test's hooks: "one" waits until "in turn" has its cassette in, and "in
+ * turn" until "one" requested (refused; before the fix it went into the
+ * cassette of "in turn").
  */
 export const CONCURRENT_JEST_FILE = `const api = process.env.VCRJS_API
 async function get(path) {
@@ -193,6 +194,15 @@ let turnIn
 const turnStarted = new Promise((resolve) => (turnIn = resolve))
 let oneDone
 const oneRequested = new Promise((resolve) => (oneDone = resolve))
+let arrived = 0
+let release
+const both = new Promise((resolve) => (release = resolve))
+async function twice(name) {
+  expect(await get('/j/' + name)).toBe('/j/' + name)
+  if (++arrived === 2) release()
+  await both
+  expect(await get('/j/' + name + '/again')).toBe('/j/' + name + '/again')
+}
 
 describe('together', () => {
   test('in turn', async () => {
@@ -204,13 +214,14 @@ describe('together', () => {
     oneStarted = true
     await turnStarted
     try {
-      expect(await get('/j/one')).toBe('/j/one')
+      await twice('one')
     } finally {
       oneDone()
     }
   })
   test.concurrent('two', async () => {
-    expect(await get('/j/two')).toBe('/j/two')
+    await twice('two')
+    if (process.env.VCRJS_FAIL === '1') throw new Error('failing on purpose')
   })
   test.concurrent('own cassette', async () => {
     await vcr.useCassette('concurrent-own.yaml', async () => {

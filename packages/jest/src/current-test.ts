@@ -8,8 +8,6 @@ import type { TestIdentity } from '@vcrjs/core/runner'
 export interface JestCurrentTest extends TestIdentity {
   readonly testFile: string
   titles: string[]
-  /** Whether the test being run was declared with `test.concurrent`: its hooks do not wrap its body. */
-  concurrent: boolean
   /** The test's error once its function failed; undefined while it passes. */
   failure: { error: unknown } | undefined
   /**
@@ -18,4 +16,17 @@ export interface JestCurrentTest extends TestIdentity {
    * the async context it runs each in), with their titles.
    */
   concurrentTests: Map<string, string[]>
+  /**
+   * Set by `setupVcr`: Jest runs no beforeEach/afterEach hook for a
+   * concurrent test, so the environment calls these from the test's events
+   * instead (`test_started`, and `test_fn_success`/`test_fn_failure` after
+   * its function), in the test's own async context where Jest gives one.
+   */
+  concurrentTestEvents?: ConcurrentTestEvents | undefined
+}
+
+export interface ConcurrentTestEvents {
+  started(id: string): Promise<void>
+  /** Resolves to the error the test fails with when ejecting its cassette failed. */
+  finished(id: string, failure: { error: unknown } | undefined): Promise<unknown>
 }

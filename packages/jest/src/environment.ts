@@ -16,6 +16,7 @@ interface CircusBlock {
   children?: CircusBlock[]
   type?: string
   concurrent?: boolean
+  errors?: unknown[]
 }
 interface CircusState {
   rootDescribeBlock?: CircusBlock
@@ -30,7 +31,8 @@ interface CircusState {
  * - gives the test realm this realm's cassette context (an AsyncLocalStorage
  *   and the inserted cassettes), so the cassette a test inserts is the one
  *   that dispatcher sees;
- * - publishes the current test's describe titles and failure for `setupVcr`.
+ * - publishes the current test's describe titles and failure for `setupVcr`,
+ *   and the file's `test.concurrent` tests, which run side by side.
  *
  * Jest prints a failed test's `cause` chain itself, so the vcrjs error behind
  * fetch's `TypeError: fetch failed` shows without help.
@@ -44,7 +46,7 @@ export default class VcrEnvironment extends NodeEnvironment {
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context)
-    this.#current = { testFile: context.testPath, titles: [], concurrent: false, failure: undefined, concurrentTests: new Map() }
+    this.#current = { testFile: context.testPath, titles: [], failure: undefined, concurrentTests: new Map() }
   }
 
   override async setup(): Promise<void> {
@@ -54,16 +56,34 @@ export default class VcrEnvironment extends NodeEnvironment {
     Object.assign(this.global, { [JEST_CURRENT_TEST]: this.#current, [GLOBAL_FETCH_ROUTED]: true })
   }
 
-  handleTestEvent(event: CircusEvent, state: CircusState): void {
+  async handleTestEvent(event: CircusEvent, state: CircusState): Promise<void> {
+    const { test } = event
     // Before any test runs: jest-circus 29 starts the bodies of concurrent tests right after the file's beforeAll hooks.
     if (event.name === 'run_start' && state.rootDescribeBlock) {
       collectConcurrentTests(state.rootDescribeBlock, this.#current.concurrentTests)
-    } else if (event.name === 'test_start' && event.test) {
-      this.#current.titles = titlesOf(event.test)
-      this.#current.concurrent = event.test.concurrent === true
+    } else if (test?.concurrent === true) {
+      await this.#concurrentTestEvent(event, test)
+    } else if (event.name === 'test_start' && test) {
+      this.#current.titles = titlesOf(test)
       this.#current.failure = undefined
     } else if (event.name === 'test_fn_failure') {
       this.#current.failure = { error: event.error }
+    }
+  }
+
+  /** Jest runs no beforeEach/afterEach hook for a concurrent test: its cassette goes in and out on its events. */
+  async #concurrentTestEvent(event: CircusEvent, test: CircusBlock): Promise<void> {
+    const events = this.#current.concurrentTestEvents
+    if (!events) return
+    if (event.name === 'test_started') await events.started(testId(test))
+    else if (event.name === 'test_fn_success' || event.name === 'test_fn_failure') {
+      const failure = event.name === 'test_fn_failure' ? { error: event.error } : undefined
+      const error = await events.finished(testId(test), failure)
+      // What failed the ejection (a save error) fails the test, as it does in afterEach for the others.
+      if (error !== undefined) test.errors?.push(error)
+    } else if (event.name === 'test_done' && (test.errors?.length ?? 0) > 0) {
+      // A test that failed before its function ran (a beforeAll hook threw) has no test_fn_* event: its cassette goes out, unsaved.
+      await events.finished(testId(test), { error: test.errors?.[0] })
     }
   }
 }
@@ -74,11 +94,13 @@ export { VcrEnvironment as TestEnvironment }
 function collectConcurrentTests(block: CircusBlock, found: Map<string, string[]>): void {
   for (const child of block.children ?? []) {
     if (child.type === 'describeBlock') collectConcurrentTests(child, found)
-    else if (child.type === 'test' && child.concurrent === true) {
-      const titles = titlesOf(child)
-      found.set(titles.join(' '), titles)
-    }
+    else if (child.type === 'test' && child.concurrent === true) found.set(testId(child), titlesOf(child))
   }
+}
+
+/** What jest-circus's `getTestID` makes of a test: its describe titles and title joined with spaces. */
+function testId(test: CircusBlock): string {
+  return titlesOf(test).join(' ')
 }
 
 /** The describe titles then the test's title; the root block (which has no parent) is not a describe. */

@@ -56,6 +56,15 @@ export class RunnerHooks {
     else await test()
   }
 
+  /**
+   * When a test that runs side by side with others starts, named here since
+   * nothing the runner hands over tells which one it is: inserts its
+   * cassette (`TestFileSession.startConcurrentTest`).
+   */
+  startConcurrentTest(testFile: string, titles: readonly string[]): ReturnType<TestFileSession['startConcurrentTest']> {
+    return this.#sessionOf(testFile).startConcurrentTest(titles)
+  }
+
   /** In an after-all hook: writes the test file's usage record (`TestFileSession.finish`). */
   async afterFile(): Promise<void> {
     await this.#session?.finish()
@@ -64,7 +73,11 @@ export class RunnerHooks {
   #testOf(hookArgument: unknown): { session: TestFileSession; titles: readonly string[] } | undefined {
     const test = testIdentityOf(hookArgument)
     if (test?.testFile === undefined) return undefined
-    this.#session ??= new TestFileSession(this.vcr, test.testFile, { serializer: this.#serializer, concurrencyFix: this.#concurrencyFix })
-    return { session: this.#session, titles: test.titles }
+    return { session: this.#sessionOf(test.testFile), titles: test.titles }
+  }
+
+  #sessionOf(testFile: string): TestFileSession {
+    this.#session ??= new TestFileSession(this.vcr, testFile, { serializer: this.#serializer, concurrencyFix: this.#concurrencyFix })
+    return this.#session
   }
 }

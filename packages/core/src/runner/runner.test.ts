@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { Cassette } from '../cassette.js'
-import { currentCassette } from '../context.js'
+import { currentCassette, setTestCassetteLookup } from '../context.js'
 import { CannotOverwriteExistingCassetteError, ConcurrentTestsError, GlobalFetchNotRoutedError, VcrError } from '../errors.js'
 import { handleRequest } from '../handle-request.js'
 import { VCR } from '../vcr.js'
@@ -198,6 +198,29 @@ describe('TestFileSession', () => {
     await session.finish()
   })
 
+  it('startConcurrentTest gives each of two tests started at once its own cassette, ejected by its own end with its own failure', async () => {
+    const session = new TestFileSession(new VCR(runnerVcrOptions({})), join(dir, 'x.test.ts'))
+    const [one, two] = await Promise.all([session.startConcurrentTest(['d', 'one']), session.startConcurrentTest(['d', 'two'])])
+    expect(one.cassette).not.toBe(two.cassette)
+    const send = (cassette: Cassette, path: string) =>
+      handleRequest({ cassette, request: { method: 'GET', url: `http://h.test/${path}` }, sendReal: async () => ({ status: 200, body: path }) })
+    await send(one.cassette, 'one')
+    await send(two.cassette, 'two')
+    await two.end({ error: new Error('assertion') })
+    await send(one.cassette, 'one/again')
+    await one.end(undefined)
+    await session.finish()
+    const folder = join(dir, '__cassettes__', 'x.test.ts', 'd')
+    expect((await readFile(join(folder, 'one.yaml'), 'utf8')).match(/uri: .*/g)).toEqual(['uri: http://h.test/one', 'uri: http://h.test/one/again'])
+    expect(existsSync(join(folder, 'two.yaml'))).toBe(false)
+    expect(currentCassette()).toBeUndefined()
+    const record = JSON.parse(await readFile(join(dir, '__cassettes__', 'x.test.ts', '.vcrjs-usage.json'), 'utf8'))
+    expect(record.cassettes).toEqual([
+      { path: 'd/two.yaml', interactions: 0, played: [] },
+      { path: 'd/one.yaml', interactions: 2, played: [0, 1] },
+    ])
+  })
+
   it('counts the played indices in the file as saved when the save merged in what another process stored meanwhile', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir })
     await vcr.useCassette('elsewhere.yaml', () => get('http://h.test/other'))
@@ -280,6 +303,35 @@ describe('RunnerHooks', () => {
     expect(inside).toBeUndefined()
     await hooks.afterFile()
     expect(await readFile(join(dir, '__cassettes__', 'x.test.ts', 'd', 'wrapped.yaml'), 'utf8')).toContain('uri: http://h.test/wrapped')
+  })
+})
+
+describe('setTestCassetteLookup', () => {
+  it("sends a request to the lookup's cassette before the inserted one, after a useCassette around it, and rejects it with what the lookup throws", async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const inserted = await vcr.insertCassette('inserted.yaml')
+    const found = await vcr.insertCassette('found.yaml')
+    const refused = new ConcurrentTestsError(['t'], [], 'Drop .concurrent.')
+    let answer: () => Cassette | undefined = () => found
+    setTestCassetteLookup(() => answer())
+    onTestFinished(() => setTestCassetteLookup(undefined))
+    // `found` is inserted last: the lookup must win over the inserted one either way.
+    await inserted.eject()
+    const newest = await vcr.insertCassette('newest.yaml')
+    await get('http://h.test/found')
+    await vcr.useCassette('scoped.yaml', (scoped) => get('http://h.test/scoped').then(() => expect(scoped.length).toBe(1)))
+    answer = () => undefined
+    await get('http://h.test/newest')
+    answer = () => {
+      throw refused
+    }
+    await expect(get('http://h.test/refused')).rejects.toBe(refused)
+    setTestCassetteLookup(undefined)
+    await get('http://h.test/after')
+    expect(found.length).toBe(1)
+    expect(newest.length).toBe(2)
+    await newest.eject()
+    await found.eject()
   })
 })
 

@@ -100,6 +100,20 @@ export class TestFileSession {
     await this.#end(running, failureOf())
   }
 
+  /**
+   * Inserts the cassette of a test that runs side by side with others, for
+   * a runner that tells when each test starts and ends but has no hook that
+   * wraps it (Jest 30's `test.concurrent`, through its environment's
+   * events): the runner routes the test's requests to `cassette` itself
+   * (`setTestCassetteLookup`), and calls `end` after the test, which ejects
+   * it as `endTest` does.
+   */
+  async startConcurrentTest(titles: readonly string[]): Promise<{ cassette: Cassette; end: (failure: TestFailure) => Promise<void> }> {
+    const running = this.#start(titles)
+    const cassette = await running.cassette
+    return { cassette, end: (failure) => this.#end(running, failure) }
+  }
+
   /** Counts the test as running at once, before its cassette has loaded, so that a test started meanwhile sees it. */
   #start(titles: readonly string[]): RunningTest {
     const test = { titles, cassette: this.#vcr.insertCassette(this.#uniquePath(titles)) }
