@@ -36,12 +36,21 @@ export interface HandleRequestOptions {
  * `CannotOverwriteExistingCassetteError` when the request may be neither
  * replayed nor recorded.
  */
-export async function handleRequest({ cassette, request, sendReal, allowHttpWithoutCassette }: HandleRequestOptions): Promise<HandledRequest> {
-  const target = cassette ?? currentCassette()
-  if (!target) {
-    if (allowHttpWithoutCassette === false) throw new NoCassetteError(String(Request.from(request)))
-    if (debugEnabled()) debugRequest(undefined, String(Request.from(request)).split('?')[0]!, 'passed through (no cassette in use)')
-    return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
+export function handleRequest(options: HandleRequestOptions): Promise<HandledRequest> {
+  // The cassette's promise itself, not one more async layer around it: every replay comes through here.
+  // What fails here still fails as a rejection, as from an async function.
+  try {
+    const { cassette, request, sendReal, allowHttpWithoutCassette } = options
+    const target = cassette ?? currentCassette()
+    if (target) return target[HANDLE](request, sendReal)
+    return withoutCassette(request, sendReal, allowHttpWithoutCassette)
+  } catch (error) {
+    return Promise.reject(error)
   }
-  return target[HANDLE](request, sendReal)
+}
+
+async function withoutCassette(request: Request | RequestInit, sendReal: SendReal, allowHttpWithoutCassette: boolean | undefined): Promise<HandledRequest> {
+  if (allowHttpWithoutCassette === false) throw new NoCassetteError(String(Request.from(request)))
+  if (debugEnabled()) debugRequest(undefined, String(Request.from(request)).split('?')[0]!, 'passed through (no cassette in use)')
+  return { response: passedThroughResponse(await sendReal()), action: 'passthrough' }
 }

@@ -184,6 +184,16 @@ describe('handleRequest', () => {
     expect(second!.headers.get('set-cookie')).toBe('a=1')
     expect(stored!.headers.get('set-cookie')).toBe('a=1')
   })
+
+  it('fails by rejecting, never by throwing, whatever it is given', async () => {
+    const notACassette = { path: 'x.yaml' } as unknown as Cassette
+    let returned: Promise<HandledRequest> | undefined
+    expect(() => (returned = handleRequest({ cassette: notACassette, request: GET, sendReal: async () => ({ status: 200 }) }))).not.toThrow()
+    await expect(returned).rejects.toThrow(TypeError)
+    const ejected = await new VCR({ cassetteLibraryDir: dir }).insertCassette('e.yaml')
+    await ejected.eject()
+    await expect(send(ejected, { status: 200 })).rejects.toMatchObject({ code: 'VCR_CASSETTE_EJECTED' })
+  })
 })
 
 describe('what every adapter needs once', () => {

@@ -35,7 +35,10 @@ const DEFAULT_FILTER: CompiledFilter = { replacement: FILTERED_PLACEHOLDER }
 /** `filterDefaults`: the credential names, any case, unless the user filters the same name their own way. */
 function withDefaults(filters: Map<string, CompiledFilter>, defaults: readonly string[], caseInsensitive: boolean): Lookup {
   const names = new Set(defaults)
-  return (name) => filters.get(caseInsensitive ? name.toLowerCase() : name) ?? (names.has(name.toLowerCase()) ? DEFAULT_FILTER : undefined)
+  return (name) => {
+    const lower = name.toLowerCase()
+    return filters.get(caseInsensitive ? lower : name) ?? (names.has(lower) ? DEFAULT_FILTER : undefined)
+  }
 }
 
 type Lookup = (name: string) => CompiledFilter | undefined
@@ -82,6 +85,8 @@ function filterQuery(request: Request, lookup: Lookup): string {
   if (start === -1) return url
   const hash = url.indexOf('#', start)
   const end = hash === -1 ? url.length : hash
+  // With filterDefaults every request with a query passes here, replays included: nothing is built when no name is filtered.
+  if (!someParameterFiltered(url, start + 1, end, lookup)) return url
   let changed = false
   const pieces: string[] = []
   for (const piece of url.slice(start + 1, end).split('&')) {
@@ -101,6 +106,29 @@ function filterQuery(request: Request, lookup: Lookup): string {
   const query = pieces.join('&')
   return `${url.slice(0, start)}${query === '' ? '' : `?${query}`}${url.slice(end)}`
 }
+
+/**
+ * Whether `lookup` filters a parameter of the query `url.slice(start, end)`,
+ * each name read as `filterQuery` reads it; a name that decoding leaves as it
+ * is is looked up without a URLSearchParams built for it.
+ */
+function someParameterFiltered(url: string, start: number, end: number, lookup: Lookup): boolean {
+  for (let at = start; at < end; ) {
+    const amp = url.indexOf('&', at)
+    const pieceEnd = amp === -1 || amp > end ? end : amp
+    if (pieceEnd > at) {
+      const equals = url.indexOf('=', at)
+      const rawName = url.slice(at, equals === -1 || equals > pieceEnd ? pieceEnd : equals)
+      const name = NEEDS_DECODING.test(rawName) ? new URLSearchParams(rawName).keys().next().value ?? '' : rawName
+      if (lookup(name)) return true
+    }
+    at = pieceEnd + 1
+  }
+  return false
+}
+
+/** What URLSearchParams changes in a name: a leading `?` (dropped), `+`, percent-escapes, and what is not ASCII. */
+const NEEDS_DECODING = /^\?|[%+]|[^\x00-\x7f]/
 
 /** Only what would change the query's meaning is encoded, so a placeholder reads as written: `api_key=<FILTERED>`. */
 function encodeQueryValue(value: string): string {

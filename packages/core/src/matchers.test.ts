@@ -31,6 +31,11 @@ describe('built-in matchers', () => {
     expect(check('query', { url: 'http://h.test/?a=1&a=2' }, { url: 'http://h.test/?a=1' }).passed).toBe(false)
   })
 
+  it("query's reason lists the pairs sorted and encoded as a query string, so values holding & = + stay apart", () => {
+    expect(check('query', { url: 'http://h.test/?b=x%20y&a=%3D%26' }, { url: 'http://h.test/?a=%3D%26&b=x%2Bz' }).reason).toBe("'a=%3D%26&b=x+y' != 'a=%3D%26&b=x%2Bz'")
+    expect(check('query', { url: 'http://h.test/?%C3%A9=%00~' }, { url: 'http://h.test/?%C3%A9=%00~' }).passed).toBe(true)
+  })
+
   it('headers compares names case-insensitively and every value', () => {
     expect(check('headers', { headers: { 'X-A': '1' } }, { headers: { 'x-a': '1' } }).passed).toBe(true)
     expect(check('headers', { headers: { 'X-A': '1' } }, { headers: { 'x-a': '2' } }).reason).toContain('!=')
@@ -114,6 +119,9 @@ describe('index keys of the built-in matchers', () => {
     ['method', { method: 'GET' }, { method: 'POST' }, false],
     ['query', { url: 'http://h.test/?a=1&b=2' }, { url: 'http://h.test/?b=2&a=1' }, true],
     ['query', { url: 'http://h.test/?a=1&a=1' }, { url: 'http://h.test/?a=1' }, false],
+    ['query', { url: 'http://h.test/?a=%26b%3D' }, { url: 'http://h.test/?a=&b=' }, false],
+    ['query', { url: 'http://h.test/?a=%2B' }, { url: 'http://h.test/?a=+' }, false],
+    ['query', { url: 'http://h.test/?a=+' }, { url: 'http://h.test/?a=%20' }, true],
     ['headers', { headers: [['X-A', '1'], ['B', '2']] }, { headers: [['b', '2'], ['x-a', '1']] }, true],
     ['headers', { headers: [['X-A', '1'], ['x-a', '2']] }, { headers: [['x-a', '2'], ['X-A', '1']] }, false],
     ['headers', { headers: { 'X-A': long } }, { headers: { 'x-a': long } }, true],

@@ -101,8 +101,29 @@ export function digest(canonical: string): string {
   return canonical.length <= DIGEST_ABOVE && !canonical.includes('\u0000') ? `=${canonical}` : `#${hash('sha1', canonical, 'base64')}`
 }
 
-// Re-encoded after sorting, so the key is unambiguous and reads like a query string in messages.
-const sortedQuery = (request: Request): string => new URLSearchParams(request.query.map(([name, value]): [string, string] => [name, value]).sort(comparePairs)).toString()
+/**
+ * The query's pairs sorted and re-encoded as URLSearchParams writes them, so
+ * the key is unambiguous and reads like a query string in messages. Every
+ * live request computes it: a name or value the encoding leaves as it is
+ * (the common case) is written without building a URLSearchParams.
+ */
+function sortedQuery(request: Request): string {
+  const { query } = request
+  const sorted = query.length > 1 ? query.slice().sort(comparePairs) : query
+  let out = ''
+  for (let at = 0; at < sorted.length; at++) {
+    const [name, value] = sorted[at]!
+    out += `${at === 0 ? '' : '&'}${formEncoded(name)}=${formEncoded(value)}`
+  }
+  return out
+}
+
+/** application/x-www-form-urlencoded leaves these as they are (the WHATWG URL standard's urlencoded serializer). */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/
+
+function formEncoded(text: string): string {
+  return FORM_SAFE.test(text) ? text : new URLSearchParams([[text, '']]).toString().slice(0, -1)
+}
 
 const uri = byValue((r) => r.url)
 

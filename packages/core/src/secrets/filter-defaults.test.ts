@@ -54,6 +54,31 @@ describe('filterDefaults (on by default)', () => {
     expect(await file('q.yaml')).toContain('uri: http://h.test/x?q=a%20b+c&API_KEY=<FILTERED>&tag=%7E')
   })
 
+  it('a parameter name is filtered however the URL spells it: percent-escaped, with a + for a space, after a second ?', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir, filterQueryParameters: ['my key'] })
+    await vcr.useCassette('s.yaml', async (c) => {
+      await send(c, { method: 'GET', url: 'http://h.test/a?page=1&api%5Fkey=secret-one' })
+      await send(c, { method: 'GET', url: 'http://h.test/b?my+key=secret-two&page=2' })
+      await send(c, { method: 'GET', url: 'http://h.test/c??api_key=secret-three' })
+      await send(c, { method: 'GET', url: 'http://h.test/d?Token' })
+    })
+    const text = await file('s.yaml')
+    expect(text).not.toMatch(/secret-/)
+    expect(text).toContain('uri: http://h.test/a?page=1&api%5Fkey=<FILTERED>')
+    expect(text).toContain('uri: http://h.test/b?page=2')
+    expect(text).toContain('uri: http://h.test/c??api_key=<FILTERED>')
+    expect(text).toContain('uri: http://h.test/d?Token=<FILTERED>')
+  })
+
+  it('a request with no credential is stored with its URL and headers exactly as sent', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const url = 'http://h.test/x?q=a%20b+c&keys=1&tokens=2&%E2%9C%93=%7E#frag'
+    await vcr.useCassette('n.yaml', (c) => send(c, { method: 'GET', url, headers: { 'X-Authorization-Mode': 'none', Accept: '*/*' } }))
+    const [stored] = (await vcr.insertCassette('n.yaml', { recordMode: 'none' })).requests
+    expect(stored!.url).toBe(url)
+    expect(stored!.headers.entries()).toEqual([['X-Authorization-Mode', 'none'], ['Accept', '*/*']])
+  })
+
   it('matching on headers and query still works across runs with different credentials (placeholder on both sides)', async () => {
     const vcr = new VCR({ cassetteLibraryDir: dir, matchOn: ['method', 'uri', 'headers'] })
     const request = (token: string) => ({ method: 'GET', url: `http://h.test/me?access_token=${token}`, headers: { Authorization: `Bearer ${token}` } })
