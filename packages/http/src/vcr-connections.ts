@@ -2,7 +2,7 @@ import { AsyncResource } from 'node:async_hooks'
 import type { Agent, ClientRequest, RequestOptions } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type AdapterOptions, type Cassette, handleRequest, HttpHeaders, redactUrl, type StreamedResponse, UnsupportedRequestError } from '@vcrjs/core/adapter'
-import { MemorySocket } from './memory-socket.js'
+import { type AnsweringEnd, MemorySocket } from './memory-socket.js'
 import type { Protocol } from './options.js'
 import { RequestReader } from './request-reader.js'
 import { requestUrl } from './request-url.js'
@@ -13,7 +13,7 @@ import { writeResponse } from './write-response.js'
 interface Connection {
   readonly client: MemorySocket
   /** The end that answers the client. */
-  readonly server: MemorySocket
+  readonly server: AnsweringEnd
   readonly connectOptions: RequestOptions
   readonly reader: RequestReader
   /** The async context of the request now on the connection, so it finds the cassette of its own `useCassette`. */
@@ -51,11 +51,14 @@ export class VcrConnections {
 
   /** A new connection for http.Agent's `createConnection`. */
   connect(options: RequestOptions): MemorySocket {
-    const { client, server } = MemorySocket.pair({
-      host: options.host ?? undefined,
-      port: options.port === undefined || options.port === null ? undefined : Number(options.port),
-      encrypted: this.#protocol === 'https',
-    })
+    const { client, server } = MemorySocket.pair(
+      {
+        host: options.host ?? undefined,
+        port: options.port === undefined || options.port === null ? undefined : Number(options.port),
+        encrypted: this.#protocol === 'https',
+      },
+      { onData: (chunk) => connection.reader.push(chunk), onClose: () => this.#left(connection) },
+    )
     const connection: Connection = {
       client,
       server,
@@ -75,10 +78,6 @@ export class VcrConnections {
           ),
       }),
     }
-    server.on('data', (chunk: Buffer) => connection.reader.push(chunk))
-    server.once('close', () => this.#left(connection))
-    // The client's end reports what happens to the connection; this end only answers.
-    server.on('error', () => {})
     this.#connections.set(client, connection)
     // As net.createConnection does with an agent-wide `timeout`.
     if (options.timeout) client.setTimeout(options.timeout)
