@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import { join } from 'node:path'
 import { VCR } from '@vcrjs/core'
@@ -126,6 +126,49 @@ describe('vcrAgent: what travels on the connection', () => {
       expect(body.toString()).toBe('read until the connection closes')
     }
     expect(replayed.message.rawHeaders).toEqual(live.message.rawHeaders)
+  })
+
+  it("a cassette without chunk timing (vcrpy's, Ruby's) replays each framing its headers say, and keeps the connection when they allow", async () => {
+    const dir = await tempCassetteDir()
+    const interaction = (path: string, headers: string[], body: string) =>
+      [
+        '- request:',
+        '    body: null',
+        '    headers: {}',
+        '    method: GET',
+        `    uri: http://127.0.0.1:59999${path}`,
+        '  response:',
+        '    body:',
+        `      string: '${body}'`,
+        '    headers:',
+        ...headers.map((line) => `      ${line}`),
+        '    status:',
+        '      code: 200',
+        '      message: OK',
+      ].join('\n')
+    await writeFile(
+      join(dir, 'framings.yaml'),
+      [
+        'interactions:',
+        interaction('/chunked', ['Transfer-Encoding:', '- chunked'], 'one,two,three'),
+        interaction('/empty-chunked', ['Transfer-Encoding:', '- chunked'], ''),
+        interaction('/length', ['Content-Length:', "- '5'"], 'hello'),
+        interaction('/until-close', ['Content-Type:', '- text/plain'], 'read until the connection closes'),
+        'version: 1',
+        '',
+      ].join('\n'),
+    )
+    const vcr = new VCR({ cassetteLibraryDir: dir, recordMode: 'none', allowPlaybackRepeats: true })
+    const replayed = await vcr.useCassette('framings.yaml', async (cassette) => {
+      const agent = agentFor(cassette, { protocol: 'http', keepAlive: true })
+      const answers = []
+      for (const path of ['/chunked', '/empty-chunked', '/length', '/until-close', '/length']) answers.push(await exchange(`http://127.0.0.1:59999${path}`, agent))
+      return answers
+    })
+    expect(replayed.map(({ body }) => body.toString())).toEqual(['one,two,three', '', 'hello', 'read until the connection closes', 'hello'])
+    expect(replayed.map(({ message }) => message.headers['transfer-encoding'])).toEqual(['chunked', 'chunked', undefined, undefined, undefined])
+    // The connection outlives the chunked and Content-Length answers; the one read until close ends it.
+    expect(replayed.map(({ reusedSocket }) => reusedSocket)).toEqual([false, true, true, true, false])
   })
 
   it('HEAD: the recorded Content-Length comes back without a body', async () => {

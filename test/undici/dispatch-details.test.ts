@@ -90,4 +90,59 @@ describe('vcrDispatcher: what a dispatch carries', () => {
     const replayed = await vcr.useCassette('abort.yaml', (cassette) => dispatchOnce(cassette), { recordMode: 'none' })
     expect(replayed).toEqual(['head 200', 'error enough'])
   })
+
+  it('a handler that pauses at the head gets the replayed body only once it resumes, in either handler API', async () => {
+    const server = await startTestServer()
+    let closed = false
+    onTestFinished(() => (closed ? undefined : server.close()))
+    const vcr = new VCR({ cassetteLibraryDir: await tempCassetteDir() })
+    const live = await vcr.useCassette('pause.yaml', async (cassette) => (await request(server.url('/json'), { dispatcher: vcrDispatcher(cassette) })).body.text())
+    await server.close()
+    closed = true
+    /** Dispatches through the cassette; the handler pauses at the head and resumes on the next turn of the event loop. */
+    const replayPaused = (api: 'controller' | 'legacy') =>
+      vcr.useCassette(
+        'pause.yaml',
+        (cassette) =>
+          new Promise<string[]>((resolve) => {
+            const dispatcher = vcrDispatcher(cassette)
+            onTestFinished(() => dispatcher.close())
+            const seen: string[] = []
+            const chunks: Buffer[] = []
+            const resumeLater = (resume: () => void) =>
+              setImmediate(() => {
+                seen.push('resume')
+                resume()
+              })
+            const handler: Dispatcher.DispatchHandler =
+              api === 'controller'
+                ? {
+                    onRequestStart: () => {},
+                    onResponseStart: (controller) => {
+                      seen.push('head')
+                      controller.pause()
+                      resumeLater(() => controller.resume())
+                    },
+                    onResponseData: (_controller, chunk) => void (seen.push('data'), chunks.push(chunk)),
+                    onResponseEnd: () => resolve([...seen, 'end', Buffer.concat(chunks).toString()]),
+                    onResponseError: (_controller, error) => resolve([...seen, `error ${error.message}`]),
+                  }
+                : {
+                    onConnect: () => {},
+                    onHeaders: (_status, _headers, resume) => {
+                      seen.push('head')
+                      resumeLater(resume)
+                      return false
+                    },
+                    onData: (chunk) => void (seen.push('data'), chunks.push(chunk)),
+                    onComplete: () => resolve([...seen, 'end', Buffer.concat(chunks).toString()]),
+                    onError: (error) => resolve([...seen, `error ${error.message}`]),
+                  }
+            dispatcher.dispatch({ origin: server.origin, path: '/json', method: 'GET' }, handler)
+          }),
+        { recordMode: 'none', allowPlaybackRepeats: true },
+      )
+    expect(await replayPaused('controller')).toEqual(['head', 'resume', 'data', 'end', live])
+    expect(await replayPaused('legacy')).toEqual(['head', 'resume', 'data', 'end', live])
+  })
 })

@@ -13,6 +13,7 @@ import {
   type RealResponse,
   toNodeHeaders,
   UnsupportedRequestError,
+  wholeBodyBytes,
 } from './adapter.js'
 import type { Cassette } from './cassette.js'
 import { VCR } from './vcr.js'
@@ -183,6 +184,24 @@ describe('handleRequest', () => {
     expect(first).not.toBe(second)
     expect(second!.headers.get('set-cookie')).toBe('a=1')
     expect(stored!.headers.get('set-cookie')).toBe('a=1')
+  })
+
+  it('wholeBodyBytes gives the bytes of a body the core holds whole (a replay), and nothing for one still streaming', async () => {
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const cassette = await vcr.insertCassette('w.yaml')
+    const real = controlledBody()
+    const recording = await send(cassette, { status: 200, body: real.body })
+    expect(wholeBodyBytes(recording.response.body)).toBeUndefined()
+    real.feed(Buffer.from('whole'))
+    real.feed(null)
+    expect(await text(recording)).toBe('whole')
+    await cassette.eject()
+    const again = await vcr.insertCassette('w.yaml', { recordMode: 'none' })
+    const replay = await send(again, { status: 500 })
+    expect(replay.action).toBe('replay')
+    expect(Buffer.from(wholeBodyBytes(replay.response.body)!).toString()).toBe('whole')
+    expect(await text(replay)).toBe('whole')
+    await again.eject()
   })
 
   it('fails by rejecting, never by throwing, whatever it is given', async () => {

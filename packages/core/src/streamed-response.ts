@@ -55,22 +55,41 @@ const NO_BYTES = Buffer.alloc(0)
  * no generator, because replay is the hot path.
  */
 export function wholeBody(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]() {
-      let sent = bytes.length === 0
-      return {
-        next: () => {
-          if (sent) return Promise.resolve(DONE)
-          sent = true
-          return Promise.resolve({ done: false, value: bytes })
-        },
-        return: () => {
-          sent = true
-          return Promise.resolve(DONE)
-        },
-      }
-    },
+  return new WholeBody(bytes)
+}
+
+class WholeBody implements AsyncIterable<Uint8Array> {
+  readonly bytes: Uint8Array
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes
   }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    const bytes = this.bytes
+    let sent = bytes.length === 0
+    return {
+      next: () => {
+        if (sent) return Promise.resolve(DONE)
+        sent = true
+        return Promise.resolve({ done: false, value: bytes })
+      },
+      return: () => {
+        sent = true
+        return Promise.resolve(DONE)
+      },
+    }
+  }
+}
+
+/**
+ * The bytes of a response body the core already holds whole (a replay
+ * without chunk timing, a real response that came whole), else `undefined`.
+ * Reading them is the same as iterating the body, whose end they are: an
+ * adapter may send them at once, without a promise per chunk on the replay path.
+ */
+export function wholeBodyBytes(body: AsyncIterable<Uint8Array>): Uint8Array | undefined {
+  return body instanceof WholeBody ? body.bytes : undefined
 }
 
 /** A body held in several parts, with no chunk data: the parts one after the other. */

@@ -1,5 +1,5 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http'
-import type { StreamedResponse } from '@vcrjs/core/adapter'
+import { type StreamedResponse, wholeBodyBytes } from '@vcrjs/core/adapter'
 
 /** Where the response's bytes go: the answering end of the in-memory connection. */
 export interface ResponseSink {
@@ -37,8 +37,11 @@ const NOT_YET_PROMISE = Promise.resolve(NOT_YET)
 export async function writeResponse(sink: ResponseSink, method: string, response: StreamedResponse): Promise<boolean> {
   const framing = framingOf(method, response)
   const head = headOf(response)
+  const headOnly = framing === 'none' || (framing === 'length' && response.headers.get('content-length')?.trim() === '0')
+  const whole = wholeBodyBytes(response.body)
+  if (whole !== undefined) return writeWhole(sink, headOnly ? 'none' : framing, head, whole)
   const body = response.body[Symbol.asyncIterator]()
-  if (framing === 'none' || (framing === 'length' && response.headers.get('content-length')?.trim() === '0')) {
+  if (headOnly) {
     // Read to the end so the core stores the interaction before the client gets its answer.
     for (let next = await body.next(); !next.done; next = await body.next()) {
       if (sink.destroyed) return stop(body)
@@ -71,6 +74,24 @@ export async function writeResponse(sink: ResponseSink, method: string, response
   }
   if (framing === 'chunked') out.push(LAST_CHUNK)
   flush(sink, out)
+  return framing === 'close'
+}
+
+/**
+ * A body the core holds whole (every replay without chunk timing): what the
+ * loop above would send, as one write, without a promise per chunk.
+ * `framing` is 'none' for a head-only answer.
+ */
+function writeWhole(sink: ResponseSink, framing: Framing, head: Buffer, bytes: Uint8Array): boolean {
+  if (sink.destroyed) return true
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (framing === 'none' || body.length === 0) {
+    sink.write(framing === 'chunked' ? Buffer.concat([head, LAST_CHUNK]) : head)
+  } else if (framing === 'chunked') {
+    sink.write(Buffer.concat([head, Buffer.from(`${body.length.toString(16)}\r\n`, 'latin1'), body, CRLF, LAST_CHUNK]))
+  } else {
+    sink.write(Buffer.concat([head, body], head.length + body.length))
+  }
   return framing === 'close'
 }
 

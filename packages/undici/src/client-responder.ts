@@ -1,4 +1,4 @@
-import type { HttpHeaders, StreamedResponse } from '@vcrjs/core/adapter'
+import { type HttpHeaders, type StreamedResponse, wholeBodyBytes } from '@vcrjs/core/adapter'
 import type { Dispatcher } from 'undici'
 
 type Handler = Dispatcher.DispatchHandler
@@ -48,6 +48,8 @@ export class ClientResponder {
    */
   async respond(response: StreamedResponse): Promise<void> {
     if (this.#finished) return
+    const whole = wholeBodyBytes(response.body)
+    if (whole !== undefined) return this.#respondWhole(response, whole)
     const iterator = response.body[Symbol.asyncIterator]()
     this.#body = iterator
     try {
@@ -69,6 +71,28 @@ export class ClientResponder {
     } catch (error) {
       // A throwing handler aborts the request, as in undici's own client; a failing body fails the client.
       if (this.#finished) return void iterator.return?.()
+      this.#onAbort(error as Error)
+      this.fail(error as Error)
+    }
+  }
+
+  /** A body the core holds whole (every replay without chunk timing): what `respond` does, without a promise per chunk. */
+  async #respondWhole(response: StreamedResponse, bytes: Uint8Array): Promise<void> {
+    try {
+      const client = this.#controller ? this.#controllerClient(this.#controller) : this.#legacyClient()
+      client.start(response)
+      if (this.#finished) return
+      if (bytes.length > 0) {
+        if (this.#paused) await this.#paused.promise
+        if (this.#finished) return
+        client.data(asBuffer(bytes))
+        if (this.#paused) await this.#paused.promise
+        if (this.#finished) return
+      }
+      this.#finished = true
+      client.end()
+    } catch (error) {
+      if (this.#finished) return
       this.#onAbort(error as Error)
       this.fail(error as Error)
     }
