@@ -134,7 +134,11 @@ describe('vcrDispatcher: what a dispatch carries', () => {
                       resumeLater(resume)
                       return false
                     },
-                    onData: (chunk) => void (seen.push('data'), chunks.push(chunk)),
+                    onData: (chunk) => {
+                      seen.push('data')
+                      chunks.push(chunk)
+                      return true
+                    },
                     onComplete: () => resolve([...seen, 'end', Buffer.concat(chunks).toString()]),
                     onError: (error) => resolve([...seen, `error ${error.message}`]),
                   }
