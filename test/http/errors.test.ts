@@ -104,6 +104,48 @@ describe('vcrAgent: errors reach the request as its error event', () => {
     expect(error.message).toContain('could not read the HTTP/1.1 request the client wrote (HPE_INVALID_REQUEST_LINE)')
     expect(server.connections).toBe(0)
   })
+
+  it('a header value is read without the spaces and tabs around it, and with those inside it', async () => {
+    const server = await startWireServer()
+    const dir = await tempCassetteDir()
+    const vcr = new VCR({ cassetteLibraryDir: dir })
+    const answer = await vcr.useCassette('spaces.yaml', (cassette) => {
+      const agent = httpAgent(cassette, { protocol: 'http' }) as unknown as { createConnection(options: http.RequestOptions): Duplex }
+      const socket = agent.createConnection({ host: '127.0.0.1', port: Number(new URL(server.url('/')).port) })
+      return new Promise<string>((resolve, reject) => {
+        let received = ''
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString('latin1')
+          if (received.includes('"connection"')) resolve(received)
+        })
+        socket.on('error', reject)
+        socket.write('GET /wire HTTP/1.1\r\nHost: h\r\nX-Spaced: \t inner  value\t \r\nX-Empty:  \r\n\r\n')
+      })
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    // What reached the server: the wire server answers with the raw headers it got.
+    expect(answer).toContain('"rawHeaders":["Host","h","X-Spaced","inner  value","X-Empty","",')
+    const file = await readFile(join(dir, 'spaces.yaml'), 'utf8')
+    expect(file).toContain("X-Spaced:\n      - inner  value\n")
+  })
+
+  it.each([
+    ['a header line without a colon', 'GET / HTTP/1.1\r\nHost: h\r\nno colon here\r\n\r\n'],
+    ['a header name that is not a token', 'GET / HTTP/1.1\r\nBad Name: x\r\n\r\n'],
+    ['an empty header name', 'GET / HTTP/1.1\r\n: x\r\n\r\n'],
+    ['a bare CR in a header value', 'GET / HTTP/1.1\r\nX-A: one\rtwo\r\n\r\n'],
+    ['a bare LF in a header value', 'GET / HTTP/1.1\r\nX-A: one\ntwo\r\n\r\n'],
+  ])('%s fails the connection with UnsupportedRequestError (HPE_INVALID_HEADER_TOKEN)', async (_what, bytes) => {
+    const server = await startWireServer()
+    const agent = httpAgent(undefined, { protocol: 'http' }) as unknown as { createConnection(options: http.RequestOptions): Duplex }
+    const socket = agent.createConnection({ host: '127.0.0.1', port: Number(new URL(server.url('/')).port) })
+    const failed = new Promise<Error>((resolve) => socket.once('error', resolve))
+    socket.write(bytes)
+    const error = await failed
+    expect(error).toBeInstanceOf(UnsupportedRequestError)
+    expect(error.message).toContain('(HPE_INVALID_HEADER_TOKEN)')
+    expect(server.connections).toBe(0)
+  })
 })
 
 describe('vcrAgent: aborts and timeouts', () => {
