@@ -6,7 +6,7 @@
  */
 export { handleRequest, type HandleRequestOptions } from './adapter-handle-request.js'
 export { REQUEST_ACTIONS, type HandledRequest, type RequestAction, type Cassette } from './cassette.js'
-export { type RealResponse, type ResponseChunk, type SendReal, type StreamedResponse, wholeBodyBytes } from './streamed-response.js'
+export { readyReader, type ReadyBodyIterator, type RealResponse, type ResponseChunk, type SendReal, type StreamedResponse, wholeBodyBytes } from './streamed-response.js'
 export {
   assertAdapterOptions,
   assertCassetteArgument,

@@ -93,3 +93,85 @@ describe('BodyCapture holds the body once (#15)', () => {
     expect(stored!.parts).toHaveLength(1)
   })
 })
+
+/** A source the test feeds by hand, as a network does: a chunk, the end or an error, each when the test says. */
+function handFed(): { source: AsyncIterable<Buffer>; push(chunk: Buffer): void; end(): void; fail(error: Error): void } {
+  const queue: (Buffer | { end: true } | { error: Error })[] = []
+  let wake: (() => void) | undefined
+  const add = (item: Buffer | { end: true } | { error: Error }) => {
+    queue.push(item)
+    wake?.()
+  }
+  return {
+    source: (async function* () {
+      for (;;) {
+        const item = queue.shift()
+        if (item === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve))
+          continue
+        }
+        if (Buffer.isBuffer(item)) yield item
+        else if ('end' in item) return
+        else throw item.error
+      }
+    })(),
+    push: (chunk) => add(chunk),
+    end: () => add({ end: true }),
+    fail: (error) => add({ error }),
+  }
+}
+
+/** Lets the capture's pump take in what the source was given. */
+const pumped = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+describe('BodyCapture hands over what has arrived without waiting (nextReady)', () => {
+  it('gives each chunk once it has arrived, nothing before, and the end only once the body is stored', async () => {
+    const network = handFed()
+    const stored: CapturedBody[] = []
+    const capture = new BodyCapture(network.source, undefined, (body) => stored.push(body))
+    const reader = capture[Symbol.asyncIterator]()
+    await pumped()
+    expect(reader.nextReady()).toBeUndefined()
+    network.push(Buffer.from('one'))
+    network.push(Buffer.from('two'))
+    await pumped()
+    expect(Buffer.from(reader.nextReady()!.value!).toString()).toBe('one')
+    // What nextReady handed over is not handed over again: next() continues after it.
+    expect(Buffer.from((await reader.next()).value!).toString()).toBe('two')
+    expect(reader.nextReady()).toBeUndefined()
+    network.push(Buffer.from('three'))
+    network.end()
+    await pumped()
+    expect(stored).toHaveLength(1)
+    expect(Buffer.from(reader.nextReady()!.value!).toString()).toBe('three')
+    expect(reader.nextReady()).toEqual({ done: true, value: undefined })
+    expect(Buffer.concat(stored[0]!.parts).toString()).toBe('onetwothree')
+  })
+
+  it('throws the network error after the chunks that came before it, as next() rejects with it', async () => {
+    const network = handFed()
+    const capture = new BodyCapture(network.source, undefined, () => {})
+    const reader = capture[Symbol.asyncIterator]()
+    const cut = new Error('socket hang up')
+    network.push(Buffer.from('partial'))
+    network.fail(cut)
+    await pumped()
+    expect(Buffer.from(reader.nextReady()!.value!).toString()).toBe('partial')
+    expect(() => reader.nextReady()).toThrow(cut)
+    await expect(reader.next()).rejects.toBe(cut)
+  })
+
+  it('throws what the store refused the body with (a beforeRecordResponse hook), instead of the end', async () => {
+    const network = handFed()
+    const refused = new Error('hook says no')
+    const capture = new BodyCapture(network.source, undefined, () => {
+      throw refused
+    })
+    const reader = capture[Symbol.asyncIterator]()
+    network.push(Buffer.from('body'))
+    network.end()
+    await pumped()
+    expect(Buffer.from(reader.nextReady()!.value!).toString()).toBe('body')
+    expect(() => reader.nextReady()).toThrow(refused)
+  })
+})

@@ -1,4 +1,4 @@
-import { asBytes, type ResponseChunk } from './streamed-response.js'
+import { asBytes, type ReadyBodyIterator, type ResponseChunk } from './streamed-response.js'
 
 /** A body read to its end, as the cassette stores it. */
 export interface CapturedBody {
@@ -121,17 +121,24 @@ export class BodyCapture implements AsyncIterable<Uint8Array> {
   }
 
   /** The one reader: the client's adapter. */
-  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+  [Symbol.asyncIterator](): ReadyBodyIterator {
+    // What the client may have now: the next chunk received, the error or end after the last one, or `undefined` to wait.
+    const ready = (): IteratorResult<Uint8Array> | undefined => {
+      if (this.#delivered < this.#parts.length) return { done: false, value: this.#parts[this.#delivered++]! }
+      if (this.#failure) throw this.#failure.error
+      if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
+      return undefined
+    }
     const read = async (): Promise<IteratorResult<Uint8Array>> => {
       for (;;) {
-        if (this.#delivered < this.#parts.length) return { done: false, value: this.#parts[this.#delivered++]! }
-        if (this.#failure) throw this.#failure.error
-        if (this.#state === 'ended' || this.#state === 'cancelled') return { done: true, value: undefined }
+        const next = ready()
+        if (next !== undefined) return next
         await new Promise<void>((resolve) => (this.#wake = resolve))
       }
     }
     return {
       next: read,
+      nextReady: ready,
       return: async () => {
         this.#cancel()
         return { done: true, value: undefined }
