@@ -243,7 +243,9 @@ function storedResponse(raw: unknown, where: string, encodingOf: (rawBody: unkno
   const status = oldHttpx ? { code: response.status_code } : mapping(response.status, `${where}.response.status`)
   const code = statusCode(status.code, `${where}.response.${oldHttpx ? 'status_code' : 'status.code'}`)
   const message = optionalString(status.message)
-  const rawHeaders = headersList(response.headers, `${where}.response.headers`)
+  // Checked now, turned into pairs when built: a loaded cassette would otherwise hold a list of pairs per response.
+  const rawHeaders = response.headers
+  checkHeaders(rawHeaders, `${where}.response.headers`)
   const rawBody = oldHttpx ? body(response.content, `${where}.response.content`) : body(response.body, `${where}.response.body`)
   const encoding = encodingOf(response.body)
   const stream = storedStream(response.stream, `${where}.response.stream`)
@@ -317,6 +319,12 @@ function headers(raw: unknown, where: string): HttpHeaders {
     }
   }
   return out
+}
+
+/** Fails as `headersList` would, without building the pairs of a mapping. */
+function checkHeaders(raw: unknown, where: string): void {
+  if (Array.isArray(raw)) headersList(raw, where)
+  else if (raw !== null && raw !== undefined) mapping(raw, where)
 }
 
 /**

@@ -105,9 +105,10 @@ export class InteractionIndex {
   #key(request: Request): string {
     // NUL separates keys unambiguously: it cannot occur in a parsed URL's parts (they are
     // percent-encoded), and the keys of headers, bodies and users' matchers are digested when they hold one.
+    // Joined rather than built with `+=`, whose tree of concatenations every bucket key of a loaded cassette would hold.
     const keyed = this.#keyed
-    let key = ''
-    for (let at = 0; at < keyed.length; at++) key += at === 0 ? keyed[at]!.key!(request) : `\u0000${keyed[at]!.key!(request)}`
-    return key
+    const parts = new Array<string>(keyed.length)
+    for (let at = 0; at < keyed.length; at++) parts[at] = keyed[at]!.key!(request)
+    return parts.join('\u0000')
   }
 }
