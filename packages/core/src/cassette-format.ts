@@ -1,4 +1,5 @@
 import { utf8OrNull } from './body.js'
+import { DEFERRED_RESPONSE } from './deferred-response.js'
 import { VcrError } from './errors.js'
 import { HttpHeaders } from './headers.js'
 import type { Interaction } from './interaction.js'
@@ -142,7 +143,7 @@ function fromVcrpy(raw: unknown, index: number): Interaction {
       headers: headers(request.headers, `${where}.request.headers`),
       body: decodeBody(body(request.body, `${where}.request.body`)),
     }),
-    storedResponse(item.response, where),
+    deferredOrStoredResponse(item, where),
     item.recorded_at,
   )
 }
@@ -250,6 +251,13 @@ function storedResponse(raw: unknown, where: string, encodingOf: (rawBody: unkno
   const encoding = encodingOf(response.body)
   const stream = storedStream(response.stream, `${where}.response.stream`)
   return () => new Response({ ...stream, status: { code, message }, headers: headers(rawHeaders, ''), body: decodeBody(rawBody, encoding) ?? '' })
+}
+
+/** A reader that defers parsing the response (json-reader.ts) has its checks wait for it too. */
+function deferredOrStoredResponse(item: Record<string | symbol, unknown>, where: string): () => Response {
+  const read = item[DEFERRED_RESPONSE]
+  if (typeof read !== 'function') return storedResponse(item.response, where)
+  return () => storedResponse(read(), where)()
 }
 
 /** An interaction whose response is built on first access, then kept. */

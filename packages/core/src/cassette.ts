@@ -10,6 +10,7 @@ import {
   CassetteLoadError,
   CassetteNotFoundError,
   CassetteSaveError,
+  CassetteSerializationError,
   UnusedInteractionsError,
   VcrError,
 } from './errors.js'
@@ -274,7 +275,7 @@ export class Cassette {
     if (options.recordMode !== 'all') {
       const played = this.#index.play(request, options.allowPlaybackRepeats)
       if (played) {
-        const recorded = played.response
+        const recorded = this.#responseOf(played)
         const wait = options.replaySpeed === undefined ? 0 : (recorded.headDelayMs ?? 0) / options.replaySpeed
         if (wait > 0) await replayWait(wait)
         if (debugEnabled()) debugRequest(this.path, String(request), `replayed interaction ${this.#loaded.indexOf(played) + 1} of ${this.#loaded.length}`)
@@ -335,6 +336,20 @@ export class Cassette {
     const capture = new BodyCapture(source, declaredLength(live.method, status.code, headers), store)
     void capture.settled.then(settled)
     return { status, headers: new HttpHeaders(headers), body: capture }
+  }
+
+  /**
+   * A loaded response, parsed and checked now if its reader deferred that
+   * (json-reader.ts): what it cannot read fails as the load would have.
+   */
+  #responseOf(interaction: Interaction): Response {
+    try {
+      return interaction.response
+    } catch (error) {
+      if (error instanceof CassetteSerializationError) throw new CassetteLoadError(this.path, `its content cannot be deserialized (${error.message})`, { cause: error })
+      if (error instanceof CassetteFormatProblem) throw new CassetteLoadError(this.path, error.message, { cause: error })
+      throw error
+    }
   }
 
   #mayRecord(): boolean {

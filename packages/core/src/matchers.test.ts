@@ -105,6 +105,20 @@ describe('built-in matchers', () => {
   })
 })
 
+describe('the query key', () => {
+  it.each([
+    ['?b=2&a=1&a=0', 'a=0&a=1&b=2'],
+    ['?z&y=', 'y=&z='],
+    ['?word=a.b-c_d*e', 'word=a.b-c_d*e'],
+    ['?s=a+b&t=%2F&u=~!', 's=a+b&t=%2F&u=%7E%21'],
+    ['?é=東京', '%C3%A9=%E6%9D%B1%E4%BA%AC'],
+  ])('of %s is its sorted pairs as URLSearchParams writes them: %s', (search, key) => {
+    const recorded = request({ url: `http://h.test/p${search}` })
+    expect(BUILT_INS.query.key(recorded)).toBe(key)
+    expect(BUILT_INS.query.key(recorded)).toBe(new URLSearchParams(recorded.query.map(([name, value]): [string, string] => [name, value]).sort()).toString())
+  })
+})
+
 describe('index keys of the built-in matchers', () => {
   const json = { 'content-type': 'application/json' }
   const form = { 'content-type': 'application/x-www-form-urlencoded' }

@@ -20,6 +20,18 @@ describe('Request', () => {
     expect(new Request({ method: 'GET', url: 'http://127.0.0.1:8080/' }).port).toBe(8080)
   })
 
+  it.each([
+    '?a=1&b=2',
+    '?a&b=&=c&&d==e&',
+    '?sp+ace=%20x&pct=%2F%zz&%C3%A9=%F0%9F%9A%80',
+    '?é=東京&x=a b',
+    '?a=1;b=2&c=*-._~!$\'()',
+    '?',
+  ])('reads the query %s as URLSearchParams reads it', (search) => {
+    const url = `http://h.test/p${search}`
+    expect(new Request({ method: 'GET', url }).query).toEqual([...new URL(url).searchParams])
+  })
+
   it('keeps the body as bytes, null when absent', () => {
     expect(new Request({ method: 'GET', url: 'http://h/' }).body).toBeNull()
     expect(Buffer.from(new Request({ method: 'POST', url: 'http://h/', body: 'é' }).body!)).toEqual(Buffer.from('é'))

@@ -47,8 +47,7 @@ export class Request {
     this.host = parsed.hostname
     this.port = parsed.port === '' ? DEFAULT_PORTS[protocol] : Number(parsed.port)
     this.path = parsed.pathname
-    // Cut to size: a loaded cassette keeps the query of every request.
-    this.query = parsed.search === '' ? NO_QUERY : [...parsed.searchParams].slice()
+    this.query = parsed.search === '' ? NO_QUERY : queryPairs(parsed)
     this.headers = new HttpHeaders(init.headers)
     this.body = toBytes(init.body)
   }
@@ -75,6 +74,24 @@ export class Request {
   toString(): string {
     return `${this.method} ${urlForMessage(this.url)}`
   }
+}
+
+/**
+ * The query's pairs as URLSearchParams reads them. A query with nothing to
+ * decode (no `%`, no `+`) is split directly: building a URLSearchParams for
+ * it was a third of the cost of a Request, paid for every request of a loaded cassette.
+ */
+function queryPairs(parsed: URL): ReadonlyArray<readonly [string, string]> {
+  const search = parsed.search
+  if (search.includes('%') || search.includes('+')) return [...parsed.searchParams].slice()
+  const pairs: (readonly [string, string])[] = []
+  for (const part of search.slice(1).split('&')) {
+    if (part === '') continue
+    const equals = part.indexOf('=')
+    pairs.push(equals === -1 ? [part, ''] : [part.slice(0, equals), part.slice(equals + 1)])
+  }
+  // Cut to size: a loaded cassette keeps the query of every request.
+  return pairs.slice()
 }
 
 function parseUrl(url: string): URL {

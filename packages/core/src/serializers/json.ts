@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { CassetteSerializationError } from '../errors.js'
+import { readEmittedJson } from './json-reader.js'
 import { parseFailure } from './parse-failure.js'
 import type { CassetteData, Serializer } from './serializer.js'
 
@@ -7,7 +8,8 @@ import type { CassetteData, Serializer } from './serializer.js'
  * vcrpy's JSON serializer: four-space indent and a final newline. JSON has no
  * binary type, so a body that is not UTF-8 is written as `{"base64_string": ...}`,
  * the spelling Ruby VCR uses, which vcrjs reads back; vcrpy itself refuses to
- * write such a body to JSON.
+ * write such a body to JSON. What this serializer wrote (and vcrpy's, laid
+ * out the same) is read by json-reader.ts, which parses a response when it is first read.
  */
 export const jsonSerializer: Serializer = {
   serialize(data: CassetteData): string {
@@ -15,6 +17,8 @@ export const jsonSerializer: Serializer = {
   },
   serializePieces: jsonPieces,
   deserialize(text: string): unknown {
+    const emitted = readEmittedJson(text)
+    if (emitted) return emitted.value
     try {
       return JSON.parse(text)
     } catch (error) {
