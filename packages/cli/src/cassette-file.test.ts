@@ -49,3 +49,23 @@ describe('serializeCassette', () => {
     expect(thrown).toMatchObject({ code: 'VCR_CLI_CANNOT_HOLD', exitCode: 1, message })
   })
 })
+
+describe('readCassetteFile', () => {
+  it('fails on a JSON cassette whose response is broken with the message a broken file gets, though the core parses responses when first read', async () => {
+    const json = JSON.stringify(
+      { interactions: [{ request: { body: null, headers: {}, method: 'GET', uri: 'http://127.0.0.1:9/a' }, response: { body: { string: 'a' }, headers: {}, status: { code: 200, message: 'OK' } } }], version: 1 },
+      null,
+      4,
+    )
+    const dir = await tempCassetteDir()
+    const brokenResponse = join(dir, 'response.json')
+    const brokenRequest = join(dir, 'request.json')
+    await writeFile(brokenResponse, `${json.replace('"string": "a"', '"string": "\\q"')}\n`)
+    await writeFile(brokenRequest, `${json.replace('"method": "GET"', '"method": "\\q"')}\n`)
+    const problem = async (path: string) => ((await readCassetteFile(path).catch((e: unknown) => e)) as Error).message.slice(path.length)
+    expect(await problem(brokenResponse)).toMatch(/^: its content cannot be deserialized \(not valid JSON: Bad escaped character in JSON at position \d+/)
+    // The same message as a file the core fails at load, but for where the bad escape is.
+    const unplaced = (message: string) => message.replace(/ at position \d+.*$/, '')
+    expect(unplaced(await problem(brokenResponse))).toBe(unplaced(await problem(brokenRequest)))
+  })
+})

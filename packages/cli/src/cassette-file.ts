@@ -118,6 +118,8 @@ export async function readCassetteFile(path: string): Promise<CassetteFile> {
   let interactions: Interaction[]
   try {
     interactions = interactionsFromData(data)
+    // The core's JSON reader parses a response when it is first read: a command reads them all, so a broken one fails here, named.
+    for (const interaction of interactions) void interaction.response
   } catch (error) {
     throw new UnreadableCassetteError(path, problemOf(error), { cause: error })
   }
@@ -232,6 +234,8 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 /** The core's own message without its "cannot load cassette <path>:" prefix, since the caller names the file. */
 function problemOf(error: unknown): string {
   if (error instanceof CassetteFormatProblem) return error.message
+  // A response the JSON reader parsed when it was read: worded as the load of the whole file words it.
+  if (error instanceof VcrError && error.code === 'VCR_CASSETTE_SERIALIZATION') return `its content cannot be deserialized (${error.message})`
   if (error instanceof VcrError && error.code === 'VCR_CASSETTE_LOAD') {
     return error.message
       .replace(/^Cannot load cassette .*?: /, '')
