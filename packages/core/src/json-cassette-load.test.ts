@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -84,6 +84,19 @@ describe('a JSON cassette whose responses are parsed when first played', () => {
       cassettePath: path,
       message: expect.stringContaining(`Cannot load cassette ${path}: interactions[1].response.status.code should be an HTTP status code, found "two hundred and one"`),
     })
+  })
+
+  it('writes back the responses it never played exactly as they were, when a new episode is saved', async () => {
+    const path = await writeCassette()
+    const before = JSON.parse(await readFile(path, 'utf8')) as { interactions: unknown[] }
+    const vcr = new VCR({ cassetteLibraryDir: dir, serializer: 'json', recordMode: 'new_episodes' })
+    const cassette = await vcr.insertCassette('cassette.json')
+    await play(cassette, 1)
+    await handleRequest({ cassette, request: { method: 'GET', url: 'http://127.0.0.1:9/new' }, sendReal: async () => ({ status: 200, headers: [], body: 'new' }) })
+    await cassette.eject()
+    const after = JSON.parse(await readFile(path, 'utf8')) as { interactions: { request: { uri: string } }[] }
+    expect(after.interactions.slice(0, 3)).toEqual(before.interactions)
+    expect(after.interactions.map((interaction) => interaction.request.uri).at(-1)).toBe('http://127.0.0.1:9/new')
   })
 
   it('fails at load, as before, when a request is broken', async () => {
