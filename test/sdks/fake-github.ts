@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { onTestFinished } from 'vitest'
+import { listenOnLoopback } from '../support/listen.js'
 
 /**
  * The token the fake accepts, shaped like a classic personal access token so
@@ -38,15 +37,8 @@ export async function startFakeGitHub(token = GITHUB_TOKEN): Promise<FakeGitHub>
       route(req, res, Buffer.concat(chunks).toString('utf8'), served.length)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  let closed: Promise<void> | undefined
-  const close = () =>
-    (closed ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()))
-      server.closeAllConnections()
-    }))
-  onTestFinished(close)
+  const { port, close } = await listenOnLoopback(server)
+  const origin = `http://127.0.0.1:${port}`
 
   function route(req: IncomingMessage, res: ServerResponse, body: string, n: number) {
     const url = new URL(req.url!, origin)

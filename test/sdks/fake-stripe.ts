@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
-import { onTestFinished } from 'vitest'
+import { listenOnLoopback } from '../support/listen.js'
 
 /** A test-mode secret key as Stripe issues them (`sk_test_` + 24 base62 or more); built here, never issued. */
 export const STRIPE_KEY = `sk_test_${'51VcrjsLocalFake'.repeat(3).slice(0, 40)}`
@@ -53,15 +52,7 @@ export async function startFakeStripe(tls?: { key: string; cert: string }): Prom
     })
   }
   const server = tls ? createHttpsServer(tls, listener) : createServer(listener)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as AddressInfo).port
-  let closed: Promise<void> | undefined
-  const close = () =>
-    (closed ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()))
-      server.closeAllConnections()
-    }))
-  onTestFinished(close)
+  const { port, close } = await listenOnLoopback(server)
 
   function route(req: IncomingMessage, res: ServerResponse, body: string, n: number) {
     const url = new URL(req.url!, 'http://stripe.local')
