@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import http from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
+
 import { vcrAdapter } from '@vcrjs/axios'
 import { VCR } from '@vcrjs/core'
 import axios from 'axios'
@@ -14,6 +14,7 @@ import { startSseServer } from './support/sse-server.js'
 import { HELD_CHUNKS, startStreamServer } from './support/stream-server.js'
 import { tempCassetteDir } from './support/temp.js'
 import { testAgent, testDispatcher } from './support/transports.js'
+import { writableQueue } from './support/writable-queue.js'
 
 /** How a test opens a response body as it arrives, through one client, with vcrjs or without. */
 interface StreamingClient {
@@ -21,40 +22,6 @@ interface StreamingClient {
   /** Whether leaving the body's iterator early cancels the request (undici.stream's writable does not). */
   cancelsOnReturn: boolean
   open(url: string, vcr: boolean): Promise<AsyncIterator<Uint8Array | string>>
-}
-
-/** A Writable's chunks as an async iterator, for undici.stream, which writes into one. */
-function writableQueue(): { writable: Writable; chunks: AsyncIterator<Buffer> } {
-  const queue: Buffer[] = []
-  let finished = false
-  let failure: Error | undefined
-  let wake = () => {}
-  const writable = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      queue.push(chunk)
-      wake()
-      callback()
-    },
-    final(callback) {
-      finished = true
-      wake()
-      callback()
-    },
-  })
-  writable.on('error', (error) => {
-    failure = error
-    wake()
-  })
-  const chunks = (async function* () {
-    for (;;) {
-      const chunk = queue.shift()
-      if (chunk) yield chunk
-      else if (failure) throw failure
-      else if (finished) return
-      else await new Promise<void>((resolve) => (wake = resolve))
-    }
-  })()
-  return { writable, chunks }
 }
 
 const clients: StreamingClient[] = [

@@ -1,5 +1,4 @@
 import http from 'node:http'
-import { Writable } from 'node:stream'
 import { vcrAdapter } from '@vcrjs/axios'
 import type { Cassette } from '@vcrjs/core'
 import { vcrHooks } from '@vcrjs/got'
@@ -8,6 +7,7 @@ import { vcrDispatcher } from '@vcrjs/undici'
 import axios from 'axios'
 import got from 'got'
 import { request, stream } from 'undici'
+import { writableQueue } from '../../test/support/writable-queue.js'
 
 /** Every client that reads a response body as it arrives, as test/streaming.test.ts drives them. */
 export const STREAMING_CLIENTS = ['fetch', 'undici.request', 'undici.stream', 'node:http', 'axios (http)', 'axios (fetch)', 'got.stream'] as const
@@ -105,36 +105,3 @@ export function streamingClient(name: StreamingClientName, cassette: Cassette | 
   }
 }
 
-/** A Writable's chunks as an async iterator, for undici's `stream`, which writes the body into one. */
-function writableQueue(): { writable: Writable; chunks: AsyncIterator<Buffer> } {
-  const queue: Buffer[] = []
-  let finished = false
-  let failure: Error | undefined
-  let wake = () => {}
-  const writable = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      queue.push(chunk)
-      wake()
-      callback()
-    },
-    final(callback) {
-      finished = true
-      wake()
-      callback()
-    },
-  })
-  writable.on('error', (error) => {
-    failure = error
-    wake()
-  })
-  const chunks = (async function* () {
-    for (;;) {
-      const chunk = queue.shift()
-      if (chunk) yield chunk
-      else if (failure) throw failure
-      else if (finished) return
-      else await new Promise<void>((resolve) => (wake = resolve))
-    }
-  })()
-  return { writable, chunks }
-}
